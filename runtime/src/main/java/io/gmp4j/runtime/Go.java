@@ -1,0 +1,94 @@
+package io.gmp4j.runtime;
+
+import io.gmp4j.runtime.internal.WaitReason;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Go's built-ins and {@code runtime} functions as static methods, made for
+ * {@code import static io.gmp4j.runtime.Go.*}.
+ *
+ * <p>Called from a goroutine, each method acts on <em>that goroutine's</em> runtime (so
+ * {@code go(...)} inside a goroutine of runtime R starts the new goroutine on R); called from
+ * any other thread, on {@link GoRuntime#defaultRuntime()}.
+ */
+public final class Go {
+    private Go() {}
+
+    /**
+     * Starts a goroutine: Go's {@code go f()}.
+     *
+     * @param task what to run
+     * @return the goroutine's thread
+     * @see GoRuntime#go(Runnable)
+     */
+    public static Thread go(Runnable task) {
+        return GoRuntime.currentOrDefault().go(task);
+    }
+
+    /**
+     * Yields the processor: Go's {@code runtime.Gosched}. On the {@code gmp} scheduler the
+     * goroutine goes to the global run queue and runs again later; other goroutines run first.
+     * From a platform thread it is {@link Thread#yield()}.
+     */
+    public static void gosched() {
+        Thread.yield();
+    }
+
+    /**
+     * Pauses the current goroutine for at least {@code d}: Go's {@code time.Sleep}. A
+     * sleeping goroutine holds no thread. Zero or negative durations return at once. Unlike
+     * Go's, the sleep ends early if the thread is interrupted (the interrupt stays set).
+     *
+     * @param d how long to sleep
+     */
+    public static void sleep(Duration d) {
+        Objects.requireNonNull(d, "d");
+        long nanos = saturatedNanos(d);
+        if (nanos <= 0) {
+            return;
+        }
+        WaitReason why = WaitReason.now("sleep");
+        long deadline = why.since() + nanos;
+        Thread self = Thread.currentThread();
+        while (!self.isInterrupted()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(why, left);
+        }
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * A preemption point for long CPU loops: yields if the runtime asked this goroutine's
+     * processor to (the JVM cannot preempt a running goroutine, so loops that never block
+     * should call this now and then). Costs a field read otherwise.
+     */
+    public static void checkpoint() {
+        GoRuntime rt = GoRuntime.currentOrNull();
+        if (rt != null) {
+            rt.scheduler().checkpoint();
+        }
+    }
+
+    /** Number of processors of the current runtime: Go's {@code runtime.GOMAXPROCS(0)}. */
+    public static int maxProcs() {
+        return GoRuntime.currentOrDefault().maxProcs();
+    }
+
+    /** Goroutines alive in the current runtime: Go's {@code runtime.NumGoroutine()}. */
+    public static int numGoroutine() {
+        return GoRuntime.currentOrDefault().numGoroutine();
+    }
+}

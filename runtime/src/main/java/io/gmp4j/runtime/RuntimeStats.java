@@ -1,0 +1,77 @@
+package io.gmp4j.runtime;
+
+import io.gmp4j.runtime.spi.SchedulerStats;
+
+import java.util.List;
+
+/**
+ * A snapshot of one runtime's counters: the scheduler's (in Go's schedtrace vocabulary) and
+ * the goroutine counts. Counters a scheduler cannot know are {@code -1} (the {@code jdk}
+ * provider knows no spinning threads or steals, for instance).
+ *
+ * @param scheduler         the scheduler provider's name
+ * @param maxProcs          number of processors (Go's GOMAXPROCS)
+ * @param idleProcs         processors with nothing to run
+ * @param threads           machine (carrier) threads alive
+ * @param spinningThreads   machines looking for work
+ * @param needSpinning      whether work was readied while no processor was free
+ * @param idleThreads       parked machines waiting to be reused
+ * @param globalRunQueue    goroutines waiting in the global run queue
+ * @param steals            goroutines moved between processors by work stealing
+ * @param goroutines        goroutines alive now (Go's {@code runtime.NumGoroutine})
+ * @param goroutinesCreated goroutines started since the runtime was built
+ * @param goroutinesExited  goroutines that ran to completion
+ * @param processors        per-processor counters, in id order (empty for schedulers without processors)
+ */
+public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int threads, int spinningThreads,
+                           boolean needSpinning, int idleThreads, long globalRunQueue, long steals,
+                           long goroutines, long goroutinesCreated, long goroutinesExited,
+                           List<SchedulerStats.Processor> processors) {
+
+    /** Copies the processor list. */
+    public RuntimeStats {
+        processors = List.copyOf(processors);
+    }
+
+    static RuntimeStats of(SchedulerStats s, long live, long created, long exited) {
+        return new RuntimeStats(s.scheduler(), s.maxProcs(), s.idleProcs(), s.threads(), s.spinningThreads(),
+                s.needSpinning(), s.idleThreads(), s.globalRunQueue(), s.steals(), live, created, exited,
+                s.processors());
+    }
+
+    /**
+     * Go's {@code GODEBUG=schedtrace} line (Go 1.21–1.25 format), for example
+     * {@code SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=3 spinningthreads=0 needspinning=0
+     * idlethreads=1 runqueue=0 [4 0]}.
+     *
+     * @param uptimeMillis milliseconds since the runtime started
+     * @return the line, without a line terminator
+     */
+    public String schedtrace(long uptimeMillis) {
+        StringBuilder sb = new StringBuilder(96 + 4 * processors.size());
+        sb.append("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(maxProcs)
+                .append(" idleprocs=").append(idleProcs)
+                .append(" threads=").append(threads)
+                .append(" spinningthreads=").append(spinningThreads)
+                .append(" needspinning=").append(needSpinning ? 1 : 0)
+                .append(" idlethreads=").append(idleThreads)
+                .append(" runqueue=").append(globalRunQueue)
+                .append(" [");
+        for (int i = 0; i < processors.size(); i++) {
+            if (i > 0) {
+                sb.append(' ');
+            }
+            sb.append(processors.get(i).runQueue());
+        }
+        return sb.append(']').toString();
+    }
+
+    /** Sum of the processors' schedule ticks (time slices started). */
+    public long totalSchedTicks() {
+        long sum = 0;
+        for (SchedulerStats.Processor p : processors) {
+            sum += p.schedTick();
+        }
+        return sum;
+    }
+}

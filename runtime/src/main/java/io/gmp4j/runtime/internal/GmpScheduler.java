@@ -1,0 +1,816 @@
+package io.gmp4j.runtime.internal;
+
+import io.gmp4j.runtime.spi.Scheduler;
+import io.gmp4j.runtime.spi.SchedulerConfig;
+import io.gmp4j.runtime.spi.SchedulerStats;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Go's G/P/M scheduler ({@code runtime/proc.go}) on JDK virtual threads: the {@code gmp}
+ * provider.
+ *
+ * <h2>Implementation notes</h2>
+ * <b>Goroutines.</b> Each goroutine is a virtual thread created with its own {@link G} as
+ * executor. The JDK calls {@link G#execute} whenever the goroutine becomes runnable; who
+ * calls decides where it goes (Go's placement rules, see {@link #ready}):
+ * <ul>
+ *   <li>a goroutine running on one of our machines (start or unpark of another goroutine):
+ *       that processor's {@code runnext}, the old occupant kicked to the local tail, then
+ *       {@code wakep} (Go's {@code newproc}/{@code ready});</li>
+ *   <li>the machine itself, after the continuation unmounted: {@code Thread.yield()} is Go's
+ *       {@code Gosched} (global queue); any other case is a park cancelled by an early unpark,
+ *       which Go resumes at once (runnext);</li>
+ *   <li>any other thread (a platform thread, a JDK timer or poller thread, a machine of
+ *       another runtime): global queue, then {@code wakep}.</li>
+ * </ul>
+ *
+ * <p><b>Machines and spinning</b> follow Go exactly: at most {@code busyPs/2} machines spin
+ * ({@code 2*nmspinning < maxProcs-npidle}); {@code wakep} starts one spinning machine only when
+ * none spins; a spinning machine that finds work calls {@code resetspinning}, which hands the
+ * baton to a new spinner; a spinning machine that gives up decrements {@code nmspinning} and
+ * then re-checks every source, so work submitted while it was giving up is never stranded
+ * ({@code needspinning} closes the remaining window when no processor was free).
+ *
+ * <p><b>Locking.</b> {@link #lock} (Go's {@code sched.lock}) guards the global run queue, the
+ * idle processor and machine lists. It is only ever taken by machines (platform threads) or
+ * inside {@code execute}, during which the JDK pins the calling goroutine, so a goroutine never
+ * unmounts while holding it. Nothing blocks while holding it.
+ *
+ * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
+ * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
+ * {@code usleep(3)}); timers and netpoll hook in later (per-P timers, the poller SPI).
+ */
+public final class GmpScheduler implements Scheduler {
+    private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
+
+    /** Go's sched.maxmcount. */
+    static final int MAX_MACHINES = 10_000;
+    /** Go's stealTries. */
+    private static final int STEAL_TRIES = 4;
+    /** Go: the global queue is checked first every 61st schedule tick. */
+    private static final int GLOBAL_CHECK_TICKS = 61;
+    /** Go's runqgrab back-off before stealing a running processor's runnext. */
+    private static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
+
+    final String threadNamePrefix;
+    private final int maxProcs;
+    private final Processor[] allp;
+    private final int[] coprimes;
+
+    /** Go's sched.lock: global run queue and idle lists. */
+    private final ReentrantLock lock = new ReentrantLock();
+    // Global run queue, linked through G.schedlink. Guarded by lock; size readable without it.
+    private G runqHead;
+    private G runqTail;
+    private volatile int runqSize;
+    // Idle processors (LIFO through Processor.link). Guarded by lock; count readable without it.
+    private Processor pidle;
+    private final AtomicInteger npidle = new AtomicInteger();
+    // Idle machines (LIFO through Machine.schedlink). Guarded by lock.
+    private Machine midle;
+    private int nmidle;
+    private int mcount;
+    private long mnext;
+    private final AtomicInteger nmspinning = new AtomicInteger();
+    /** Go's sched.needspinning: work was readied while no processor was free. */
+    private final AtomicInteger needspinning = new AtomicInteger();
+    /** Written under lock; read by machines before they park. */
+    private volatile boolean terminating;
+    private final List<Machine> allm = new CopyOnWriteArrayList<>();
+
+    private final AtomicLong steals = new AtomicLong();
+    private final AtomicLong foreign = new AtomicLong();
+    private final AtomicLong loopErrors = new AtomicLong();
+
+    GmpScheduler(SchedulerConfig config, String threadNamePrefix) {
+        JdkAccess.require();
+        this.maxProcs = config.maxProcs();
+        this.threadNamePrefix = threadNamePrefix;
+        this.allp = new Processor[maxProcs];
+        for (int i = maxProcs - 1; i >= 0; i--) {
+            allp[i] = new Processor(i);
+            allp[i].link = pidle;
+            pidle = allp[i];
+        }
+        npidle.set(maxProcs);
+        this.coprimes = coprimes(maxProcs);
+    }
+
+    // ---------------------------------------------------------------- goroutine creation
+
+    @Override
+    public Thread newThread(Runnable body) {
+        if (terminating) {
+            throw new RejectedExecutionException("gmp scheduler is shut down");
+        }
+        G g = new G(this);
+        Thread t = JdkAccess.newVirtualThread(g, "", body);
+        g.thread = t;
+        g.cont = JdkAccess.runContinuation(t);
+        return t;
+    }
+
+    // ---------------------------------------------------------------- readying (placement)
+
+    /**
+     * Places a runnable goroutine. Go: {@code ready}/{@code newproc} ({@code runqput} with
+     * {@code next=true} then {@code wakep}), {@code goschedImpl} (global queue), and
+     * {@code injectglist} for wake-ups from outside the scheduler.
+     */
+    void ready(G g) {
+        Thread carrier = JdkAccess.currentCarrierThread();
+        if (carrier instanceof Machine m && m.sched == this) {
+            Processor p = m.p;
+            if (p != null) {
+                if (carrier == Thread.currentThread()) {
+                    // The machine resubmits the continuation it just ran, after it unmounted.
+                    if (g.thread != null && JdkAccess.isYielded(g.thread)) {
+                        globrunqput(g); // Go: goschedImpl
+                        wakep();
+                    } else {
+                        runqput(p, g, true); // Go: park cancelled (unlockf false) runs it at once
+                    }
+                    return;
+                }
+                runqput(p, g, true);
+                wakep();
+                return;
+            }
+        }
+        globrunqput(g);
+        wakep();
+    }
+
+    /** A virtual thread that inherited a goroutine's executor became runnable. */
+    void readyForeign(Runnable continuation) {
+        foreign.incrementAndGet();
+        ready(new G(this, continuation));
+    }
+
+    // ---------------------------------------------------------------- local run queue
+
+    /**
+     * Go's runqput: puts g on p's local queue; with {@code next}, into runnext, kicking the old
+     * runnext to the tail. A full queue moves half of it plus g to the global queue. Owner only.
+     */
+    void runqput(Processor p, G g, boolean next) {
+        if (next) {
+            G old;
+            do {
+                old = p.runnext();
+            } while (!p.casRunnext(old, g));
+            if (old == null) {
+                return;
+            }
+            g = old;
+        }
+        if (!p.runq.offer(g)) {
+            runqputslow(p, g);
+        }
+    }
+
+    /** Go's runqputslow: moves half the (full) local queue plus g to the global queue in one batch. Owner only. */
+    private void runqputslow(Processor p, G g) {
+        G head = null;
+        G tail = null;
+        int n = 0;
+        for (; n < Processor.RUNQ_SIZE / 2; n++) {
+            G x = p.runq.poll();
+            if (x == null) {
+                break; // stealers took some meanwhile; move what we have
+            }
+            if (head == null) {
+                head = x;
+            } else {
+                tail.schedlink = x;
+            }
+            tail = x;
+        }
+        if (head == null) {
+            head = g;
+        } else {
+            tail.schedlink = g;
+        }
+        tail = g;
+        g.schedlink = null;
+        lock.lock();
+        try {
+            globrunqputbatch(head, tail, n + 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Go's runqget: runnext first (inherits the time slice), then the local queue. Owner only. */
+    private G runqget(Machine m, Processor p) {
+        G next = p.runnext();
+        if (next != null && p.casRunnext(next, null)) {
+            m.inheritTime = true;
+            return next;
+        }
+        m.inheritTime = false;
+        return p.runq.poll();
+    }
+
+    /**
+     * Go's runqsteal/runqgrab: steals half (rounded up) of victim's local queue into p's, and
+     * returns the last stolen goroutine to run now. With {@code stealRunNext} and an empty
+     * queue, takes the victim's runnext, after a 3 µs back-off if the victim is running (its
+     * goroutine likely readied it and is about to block). Owner of p only; p's queue is empty.
+     */
+    private G runqsteal(Processor p, Processor victim, boolean stealRunNext) {
+        int size = victim.runq.size();
+        int n = size - size / 2;
+        if (n == 0) {
+            if (!stealRunNext) {
+                return null;
+            }
+            G next = victim.runnext();
+            if (next == null) {
+                return null;
+            }
+            if (victim.status == Processor.RUNNING) {
+                LockSupport.parkNanos(RUNNEXT_STEAL_BACKOFF_NANOS);
+                next = victim.runnext();
+            }
+            if (next != null && victim.casRunnext(next, null)) {
+                p.addSteals(1);
+                steals.incrementAndGet();
+                return next;
+            }
+            return null;
+        }
+        if (n > Processor.RUNQ_SIZE / 2) {
+            n = Processor.RUNQ_SIZE / 2;
+        }
+        G last = null;
+        int got = 0;
+        for (; got < n; got++) {
+            G x = victim.runq.poll();
+            if (x == null) {
+                break;
+            }
+            if (last != null && !p.runq.offer(last)) {
+                throw new InternalError("runtime: runqsteal overflowed the thief's queue");
+            }
+            last = x;
+        }
+        if (got > 0) {
+            p.addSteals(got);
+            steals.addAndGet(got);
+        }
+        return last;
+    }
+
+    // ---------------------------------------------------------------- global run queue
+
+    /** Go's globrunqput: appends to the global queue. */
+    private void globrunqput(G g) {
+        g.schedlink = null;
+        lock.lock();
+        try {
+            globrunqputbatch(g, g, 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Appends a linked batch. Lock held. */
+    private void globrunqputbatch(G head, G tail, int n) {
+        assert lock.isHeldByCurrentThread();
+        tail.schedlink = null;
+        if (runqTail == null) {
+            runqHead = head;
+        } else {
+            runqTail.schedlink = head;
+        }
+        runqTail = tail;
+        runqSize = runqSize + n;
+    }
+
+    /**
+     * Go's globrunqget: takes {@code min(size, size/maxProcs+1, 128)} goroutines (or at most
+     * {@code max} when positive); returns the first and puts the rest on p's (empty) local
+     * queue. Lock held, p owned by the caller.
+     */
+    private G globrunqget(Processor p, int max) {
+        assert lock.isHeldByCurrentThread();
+        int size = runqSize;
+        if (size == 0) {
+            return null;
+        }
+        int n = Math.min(size, size / maxProcs + 1);
+        n = Math.min(n, Processor.RUNQ_SIZE / 2);
+        if (max > 0 && n > max) {
+            n = max;
+        }
+        runqSize = size - n;
+        G g = runqHead;
+        runqHead = g.schedlink;
+        g.schedlink = null;
+        for (int i = 1; i < n; i++) {
+            G x = runqHead;
+            runqHead = x.schedlink;
+            x.schedlink = null;
+            if (!p.runq.offer(x)) {
+                throw new InternalError("runtime: globrunqget overflowed a local queue");
+            }
+        }
+        if (runqHead == null) {
+            runqTail = null;
+        }
+        return g;
+    }
+
+    // ---------------------------------------------------------------- idle processors and machines
+
+    /** Go's pidleput. Lock held; p has an empty run queue. */
+    private void pidleput(Processor p) {
+        assert lock.isHeldByCurrentThread();
+        p.status = Processor.IDLE;
+        p.link = pidle;
+        pidle = p;
+        npidle.incrementAndGet();
+    }
+
+    /** Go's pidleget. Lock held. */
+    private Processor pidleget() {
+        assert lock.isHeldByCurrentThread();
+        Processor p = pidle;
+        if (p != null) {
+            pidle = p.link;
+            p.link = null;
+            npidle.decrementAndGet();
+        }
+        return p;
+    }
+
+    /** Go's pidlegetSpinning: as pidleget, but records needspinning when none is free. Lock held. */
+    private Processor pidlegetSpinning() {
+        Processor p = pidleget();
+        if (p == null) {
+            needspinning.set(1);
+        }
+        return p;
+    }
+
+    /** Go's acquirep/wirep. Lock held or p freshly taken off the idle list by this thread. */
+    private void acquirep(Machine m, Processor p) {
+        if (p.m != null || p.status != Processor.IDLE) {
+            throw new InternalError("runtime: acquirep " + p + " invalid status " + Processor.statusName(p.status));
+        }
+        p.m = m;
+        p.status = Processor.RUNNING;
+        m.p = p;
+    }
+
+    /** Go's releasep. */
+    private Processor releasep(Machine m) {
+        Processor p = m.p;
+        if (p.m != m) {
+            throw new InternalError("runtime: releasep " + p + " not owned by " + m);
+        }
+        p.m = null;
+        m.p = null;
+        return p;
+    }
+
+    /**
+     * Go's wakep: starts one spinning machine on an idle processor, unless a machine already
+     * spins (it will find the work, or hand the baton on). When no processor is idle it records
+     * needspinning; the pre-check skips the lock when that is already recorded (same outcome).
+     */
+    private void wakep() {
+        if (nmspinning.get() != 0) {
+            return;
+        }
+        if (npidle.get() == 0 && needspinning.get() == 1) {
+            return;
+        }
+        if (!nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        Processor p;
+        lock.lock();
+        try {
+            p = pidlegetSpinning();
+            if (p == null) {
+                if (nmspinning.decrementAndGet() < 0) {
+                    throw new InternalError("runtime: wakep: negative nmspinning");
+                }
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        startm(p, true);
+    }
+
+    /**
+     * Go's startm: runs an idle machine (or a new one) with processor p. A spinning start has
+     * already been counted in nmspinning by the caller.
+     */
+    private void startm(Processor p, boolean spinning) {
+        Machine m;
+        boolean created = false;
+        lock.lock();
+        try {
+            if (terminating) {
+                pidleput(p);
+                if (spinning) {
+                    nmspinning.decrementAndGet();
+                }
+                return;
+            }
+            m = midle;
+            if (m != null) {
+                midle = m.schedlink;
+                m.schedlink = null;
+                nmidle--;
+            } else {
+                if (mcount >= MAX_MACHINES) {
+                    throw new InternalError("runtime: program exceeds " + MAX_MACHINES + "-thread limit");
+                }
+                mcount++;
+                m = new Machine(this, mnext++, p, spinning);
+                allm.add(m);
+                created = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (created) {
+            m.start();
+        } else {
+            m.spinning = spinning;
+            m.nextp = p;
+            m.wake();
+        }
+    }
+
+    /**
+     * Go's stopm: puts the machine on the idle list and parks it until a waker hands it a
+     * processor. Returns false when the scheduler terminates instead.
+     */
+    private boolean stopm(Machine m) {
+        lock.lock();
+        try {
+            if (terminating) {
+                return false;
+            }
+            m.schedlink = midle;
+            midle = m;
+            nmidle++;
+        } finally {
+            lock.unlock();
+        }
+        m.sleep();
+        Processor p = m.nextp;
+        if (p == null) {
+            return false; // woken for termination
+        }
+        m.nextp = null;
+        acquirep(m, p);
+        return true;
+    }
+
+    private void becomeSpinning(Machine m) {
+        m.spinning = true;
+        nmspinning.incrementAndGet();
+        needspinning.set(0);
+    }
+
+    /** Go's resetspinning: the spinning machine found work; let another spin in its place. */
+    private void resetspinning(Machine m) {
+        m.spinning = false;
+        if (nmspinning.decrementAndGet() < 0) {
+            throw new InternalError("runtime: resetspinning: negative nmspinning");
+        }
+        wakep();
+    }
+
+    // ---------------------------------------------------------------- the schedule loop
+
+    /** Machine entry point (Go's mstart → schedule). */
+    void mstart(Machine m) {
+        Processor p = m.nextp;
+        m.nextp = null;
+        acquirep(m, p);
+        try {
+            while (true) {
+                G g = findRunnable(m);
+                if (g == null) {
+                    break;
+                }
+                if (m.spinning) {
+                    resetspinning(m);
+                }
+                execute(m, g);
+            }
+        } finally {
+            lock.lock();
+            try {
+                mcount--;
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Go's execute: runs g on m until it parks, yields or ends. */
+    private void execute(Machine m, G g) {
+        Processor p = m.p;
+        if (!m.inheritTime) {
+            p.incSchedtick();
+        }
+        m.curg = g;
+        try {
+            g.cont.run();
+        } catch (RuntimeException e) {
+            // The JDK catches everything a goroutine throws; reaching here is a runtime bug.
+            loopErrors.incrementAndGet();
+            LOG.log(Level.ERROR, "runtime: continuation of " + g + " threw on " + m, e);
+        } finally {
+            m.curg = null;
+        }
+    }
+
+    /**
+     * Go's findRunnable: finds a goroutine to run, in Go's order — global queue every 61st
+     * tick, local (runnext first), global batch, steal (spinning, at most busy/2 machines),
+     * then give the processor up, re-check everything if we were spinning, and park. Returns
+     * null only when the scheduler terminates.
+     */
+    private G findRunnable(Machine m) {
+        top:
+        while (true) {
+            Processor p = m.p;
+            G g;
+            // Fairness: a pair of goroutines re-spawning each other must not starve the global queue.
+            if (p.schedtick() % GLOBAL_CHECK_TICKS == 0 && runqSize > 0) {
+                lock.lock();
+                try {
+                    g = globrunqget(p, 1);
+                } finally {
+                    lock.unlock();
+                }
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            g = runqget(m, p);
+            if (g != null) {
+                return g;
+            }
+            if (runqSize > 0) {
+                lock.lock();
+                try {
+                    g = globrunqget(p, 0);
+                } finally {
+                    lock.unlock();
+                }
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            // (netpoll, non-blocking: the poller SPI hooks in here)
+            if (m.spinning || 2 * nmspinning.get() < maxProcs - npidle.get()) {
+                if (!m.spinning) {
+                    becomeSpinning(m);
+                }
+                g = stealWork(m, p);
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
+            // Nothing found: give the processor up.
+            lock.lock();
+            try {
+                if (runqSize > 0) {
+                    g = globrunqget(p, 0);
+                    m.inheritTime = false;
+                    return g;
+                }
+                if (!m.spinning && needspinning.get() == 1) {
+                    becomeSpinning(m);
+                    continue top;
+                }
+                pidleput(releasep(m));
+            } finally {
+                lock.unlock();
+            }
+            if (m.spinning) {
+                m.spinning = false;
+                if (nmspinning.decrementAndGet() < 0) {
+                    throw new InternalError("runtime: findRunnable: negative nmspinning");
+                }
+                // Work may have been readied before the decrement was visible to wakep.
+                if (runqSize > 0) {
+                    lock.lock();
+                    try {
+                        Processor p2 = pidlegetSpinning();
+                        if (p2 != null) {
+                            acquirep(m, p2);
+                            becomeSpinning(m);
+                            g = globrunqget(p2, 0);
+                            if (g != null) {
+                                m.inheritTime = false;
+                                return g;
+                            }
+                            continue top;
+                        }
+                    } finally {
+                        lock.unlock();
+                    }
+                }
+                Processor p2 = checkRunqsNoP();
+                if (p2 != null) {
+                    acquirep(m, p2);
+                    becomeSpinning(m);
+                    continue top;
+                }
+            }
+            // (netpoll, blocking until the next timer: the poller SPI hooks in here)
+            if (!stopm(m)) {
+                return null;
+            }
+        }
+    }
+
+    /** Go's checkRunqsNoP: an idle processor to go after a busy one's local work, or null. */
+    private Processor checkRunqsNoP() {
+        for (Processor victim : allp) {
+            if (victim.status != Processor.IDLE && !victim.runqEmpty()) {
+                lock.lock();
+                try {
+                    return pidlegetSpinning();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Go's stealWork: four passes over all other processors in a random order (coprime
+     * stride); runnext only on the last pass.
+     */
+    private G stealWork(Machine m, Processor p) {
+        int count = maxProcs;
+        if (count == 1) {
+            return null;
+        }
+        for (int i = 0; i < STEAL_TRIES; i++) {
+            boolean stealRunNext = i == STEAL_TRIES - 1;
+            int r = m.fastrand() & Integer.MAX_VALUE;
+            int pos = r % count;
+            int inc = coprimes[(r / count) % coprimes.length];
+            for (int j = 0; j < count; j++, pos = (pos + inc) % count) {
+                Processor victim = allp[pos];
+                if (victim == p || victim.status == Processor.IDLE) {
+                    continue;
+                }
+                G g = runqsteal(p, victim, stealRunNext);
+                if (g != null) {
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Go's stealOrder.reset: the numbers in [1, n] coprime with n. */
+    static int[] coprimes(int n) {
+        List<Integer> list = new ArrayList<>();
+        for (int x = 1; x <= n; x++) {
+            if (gcd(x, n) == 1) {
+                list.add(x);
+            }
+        }
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- preemption and lifecycle
+
+    @Override
+    public void checkpoint() {
+        Thread carrier = JdkAccess.currentCarrierThread();
+        if (carrier instanceof Machine m && m.sched == this) {
+            Processor p = m.p;
+            if (p != null && p.preempt) {
+                p.preempt = false;
+                Thread.yield(); // Go: gopreempt_m puts it on the global queue
+            }
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        List<Machine> idle = new ArrayList<>();
+        lock.lock();
+        try {
+            terminating = true;
+            for (Machine m = midle; m != null; m = m.schedlink) {
+                idle.add(m);
+            }
+            midle = null;
+            nmidle = 0;
+        } finally {
+            lock.unlock();
+        }
+        for (Machine m : idle) {
+            m.nextp = null;
+            m.wake();
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Machine m : allm) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !m.join(Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- observability
+
+    @Override
+    public SchedulerStats stats() {
+        List<SchedulerStats.Processor> ps = new ArrayList<>(maxProcs);
+        for (Processor p : allp) {
+            ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(p.status), p.runq.size(),
+                    p.runnext() != null, p.schedtick(), p.steals()));
+        }
+        int threads;
+        int idleThreads;
+        lock.lock();
+        try {
+            threads = mcount;
+            idleThreads = nmidle;
+        } finally {
+            lock.unlock();
+        }
+        return new SchedulerStats("gmp", maxProcs, npidle.get(), threads, nmspinning.get(),
+                needspinning.get() == 1, idleThreads, runqSize, steals.get(), ps);
+    }
+
+    /** Continuations of threads that inherited a goroutine's executor (not created by {@code go}). */
+    public long foreignSubmissions() {
+        return foreign.get();
+    }
+
+    /** Exceptions that reached a machine's loop (should stay 0). */
+    public long loopErrors() {
+        return loopErrors.get();
+    }
+
+    /** The held processor's id of the calling goroutine's machine, or -1 (tests, dumps). */
+    public int currentProcessorId() {
+        Thread carrier = JdkAccess.currentCarrierThread();
+        if (carrier instanceof Machine m && m.sched == this) {
+            Processor p = m.p;
+            return p == null ? -1 : p.id;
+        }
+        return -1;
+    }
+
+    /** Waits at most {@code timeout} for every machine to be parked or gone (tests). */
+    boolean awaitQuiescence(long timeout, TimeUnit unit) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (System.nanoTime() < deadline) {
+            if (npidle.get() == maxProcs && nmspinning.get() == 0) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+}

@@ -1,0 +1,135 @@
+package io.gmp4j.runtime.internal;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.Executor;
+
+/**
+ * The JDK internals gmp4j needs to run virtual threads on its own scheduler, reached once
+ * through a private lookup into {@code java.lang}.
+ *
+ * <h2>Implementation notes</h2>
+ * JDK 25 has no public API for a custom virtual-thread scheduler. The package-private
+ * {@code ThreadBuilders.newVirtualThread(Executor, String, int, Runnable)} creates a virtual
+ * thread whose continuation is submitted to the given executor every time it becomes
+ * runnable (start, unpark, yield). Reading {@code VirtualThread.runContinuation} tells which
+ * submitted task belongs to which thread; {@code VirtualThread.state} tells a
+ * {@code Thread.yield()} resubmission (Go's {@code Gosched}: global queue) from a park that
+ * was cancelled by an early unpark (run next); {@code Thread.currentCarrierThread()} tells on
+ * which machine a goroutine that readies another one is running.
+ *
+ * <p>All of it needs {@code --add-opens java.base/java.lang=<this module>}. When the flag is
+ * missing nothing fails at class initialisation: {@link #require()} throws an
+ * {@link IllegalStateException} whose message names the exact flag to add.
+ */
+public final class JdkAccess {
+    private JdkAccess() {}
+
+    private static final MethodHandle NEW_VIRTUAL_THREAD;
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final VarHandle RUN_CONTINUATION;
+    private static final VarHandle STATE;
+    private static final int YIELDED;
+    private static final RuntimeException FAILURE;
+
+    static {
+        MethodHandle newVt = null;
+        MethodHandle carrier = null;
+        VarHandle runCont = null;
+        VarHandle state = null;
+        int yielded = -1;
+        RuntimeException failure = null;
+        try {
+            Class<?> builders = Class.forName("java.lang.ThreadBuilders");
+            Class<?> vthread = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandles.Lookup inBuilders = MethodHandles.privateLookupIn(builders, lookup);
+            MethodHandles.Lookup inVthread = MethodHandles.privateLookupIn(vthread, lookup);
+            MethodHandles.Lookup inThread = MethodHandles.privateLookupIn(Thread.class, lookup);
+            newVt = inBuilders.findStatic(builders, "newVirtualThread",
+                    MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            carrier = inThread.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            runCont = inVthread.findVarHandle(vthread, "runContinuation", Runnable.class);
+            state = inVthread.findVarHandle(vthread, "state", int.class);
+            yielded = (int) inVthread.findStaticGetter(vthread, "YIELDED", int.class).invoke();
+        } catch (IllegalAccessException e) {
+            failure = new IllegalStateException(missingFlagMessage(), e);
+        } catch (Throwable e) {
+            failure = new IllegalStateException("gmp4j: this JDK (" + Runtime.version()
+                    + ") lacks the virtual-thread internals gmp4j was built for; run on JDK 25 ("
+                    + e + ")", e);
+        }
+        NEW_VIRTUAL_THREAD = newVt;
+        CURRENT_CARRIER = carrier;
+        RUN_CONTINUATION = runCont;
+        STATE = state;
+        YIELDED = yielded;
+        FAILURE = failure;
+    }
+
+    /** The JVM option that opens {@code java.lang} to this module (or to the class path). */
+    public static String requiredFlag() {
+        Module m = JdkAccess.class.getModule();
+        return "--add-opens java.base/java.lang=" + (m.isNamed() ? m.getName() : "ALL-UNNAMED");
+    }
+
+    private static String missingFlagMessage() {
+        return "gmp4j cannot create goroutines on its own scheduler: java.lang is not open to it. "
+                + "Add the JVM flag '" + requiredFlag() + "' (see the README, 'JVM flags')";
+    }
+
+    /**
+     * Throws a clear exception when the internals are unreachable.
+     *
+     * @throws IllegalStateException naming the missing JVM flag or the JDK mismatch
+     */
+    public static void require() {
+        if (FAILURE != null) {
+            throw new IllegalStateException(FAILURE.getMessage(), FAILURE.getCause());
+        }
+    }
+
+    /** True when {@link #require()} would not throw. */
+    public static boolean available() {
+        return FAILURE == null;
+    }
+
+    /**
+     * Creates an unstarted virtual thread whose continuation is submitted to
+     * {@code scheduler} whenever it becomes runnable.
+     */
+    public static Thread newVirtualThread(Executor scheduler, String name, Runnable task) {
+        require();
+        try {
+            return (Thread) NEW_VIRTUAL_THREAD.invokeExact(scheduler, name, 0, task);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new InternalError("runtime: newVirtualThread failed", e);
+        }
+    }
+
+    /** The task the JDK submits to the scheduler each time {@code vthread} becomes runnable. */
+    static Runnable runContinuation(Thread vthread) {
+        return (Runnable) RUN_CONTINUATION.get(vthread);
+    }
+
+    /** True when {@code vthread} was resubmitted by {@code Thread.yield()}. */
+    static boolean isYielded(Thread vthread) {
+        return (int) STATE.getAcquire(vthread) == YIELDED;
+    }
+
+    /**
+     * The platform thread the calling code runs on: the current thread itself when it is a
+     * platform thread, the carrier when it is a mounted virtual thread.
+     */
+    static Thread currentCarrierThread() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw new InternalError("runtime: currentCarrierThread failed", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.gmp4j.runtime.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A machine (Go's M): a platform thread that runs goroutines while it holds a processor,
+ * spins looking for work when it runs out, and parks when spinning finds nothing. Parked
+ * machines are reused.
+ *
+ * <p>Fields without a lock are written only by this thread, except {@link #nextp} and
+ * {@link #spinning}, which a waker writes before {@link #wake()} (the wake-up publishes them).
+ */
+final class Machine extends Thread {
+    final GmpScheduler sched;
+    final long mid;
+
+    /** The held processor; written only by this thread (acquirep/releasep). */
+    Processor p;
+    /** The processor handed over by the waker (Go's m.nextp). */
+    volatile Processor nextp;
+    /** Whether this machine is spinning (counted in sched.nmspinning). */
+    boolean spinning;
+    /** Whether the goroutine taken by the last findRunnable inherits the time slice. */
+    boolean inheritTime;
+    /** The goroutine running now, for stats and dumps; written only by this thread. */
+    volatile G curg;
+    /** Idle-list link. Guarded by sched.lock. */
+    Machine schedlink;
+    /** Wake-up permit (Go's m.park note): set by a waker, cleared by this thread. */
+    private volatile boolean notified;
+    /** Cheap per-machine random source (Go's fastrand) for the steal order. */
+    private int seed;
+
+    Machine(GmpScheduler sched, long mid, Processor nextp, boolean spinning) {
+        super(null, null, sched.threadNamePrefix + "m" + mid, 0, false);
+        this.sched = sched;
+        this.mid = mid;
+        this.nextp = nextp;
+        this.spinning = spinning;
+        this.seed = (int) (mid * 0x9E3779B9L) | 1;
+        setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+        sched.mstart(this);
+    }
+
+    /** Go's notesleep(&m.park): parks until {@link #wake()}; consumes the permit. */
+    void sleep() {
+        while (!notified) {
+            LockSupport.park(this);
+        }
+        notified = false;
+    }
+
+    /** Go's notewakeup(&m.park). */
+    void wake() {
+        notified = true;
+        LockSupport.unpark(this);
+    }
+
+    /** xorshift32; owner only. */
+    int fastrand() {
+        int x = seed;
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        seed = x;
+        return x;
+    }
+
+    @Override
+    public String toString() {
+        return "M" + mid;
+    }
+}
