@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -60,8 +59,6 @@ public final class GmpScheduler implements Scheduler {
     private static final int STEAL_TRIES = 4;
     /** Go: the global queue is checked first every 61st schedule tick. */
     private static final int GLOBAL_CHECK_TICKS = 61;
-    /** Go's runqgrab back-off before stealing a running processor's runnext. */
-    private static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
     final String threadNamePrefix;
     private final int maxProcs;
@@ -160,117 +157,30 @@ public final class GmpScheduler implements Scheduler {
 
     // ---------------------------------------------------------------- local run queue
 
-    /**
-     * Go's runqput: puts g on p's local queue; with {@code next}, into runnext, kicking the old
-     * runnext to the tail. A full queue moves half of it plus g to the global queue. Owner only.
-     */
-    void runqput(Processor p, G g, boolean next) {
-        if (next) {
-            G old;
-            do {
-                old = p.runnext();
-            } while (!p.casRunnext(old, g));
-            if (old == null) {
-                return;
+    /** Go's runqput, with the overflow batch going to the global queue. Owner of p only. */
+    private void runqput(Processor p, G g, boolean next) {
+        G batch = p.runqput(g, next);
+        if (batch != null) {
+            G tail = batch;
+            int n = 1;
+            while (tail.schedlink != null) {
+                tail = tail.schedlink;
+                n++;
             }
-            g = old;
-        }
-        if (!p.runq.offer(g)) {
-            runqputslow(p, g);
+            lock.lock();
+            try {
+                globrunqputbatch(batch, tail, n);
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
-    /** Go's runqputslow: moves half the (full) local queue plus g to the global queue in one batch. Owner only. */
-    private void runqputslow(Processor p, G g) {
-        G head = null;
-        G tail = null;
-        int n = 0;
-        for (; n < Processor.RUNQ_SIZE / 2; n++) {
-            G x = p.runq.poll();
-            if (x == null) {
-                break; // stealers took some meanwhile; move what we have
-            }
-            if (head == null) {
-                head = x;
-            } else {
-                tail.schedlink = x;
-            }
-            tail = x;
-        }
-        if (head == null) {
-            head = g;
-        } else {
-            tail.schedlink = g;
-        }
-        tail = g;
-        g.schedlink = null;
-        lock.lock();
-        try {
-            globrunqputbatch(head, tail, n + 1);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Go's runqget: runnext first (inherits the time slice), then the local queue. Owner only. */
+    /** Go's runqget, remembering whether the goroutine inherits the time slice. Owner only. */
     private G runqget(Machine m, Processor p) {
-        G next = p.runnext();
-        if (next != null && p.casRunnext(next, null)) {
-            m.inheritTime = true;
-            return next;
-        }
-        m.inheritTime = false;
-        return p.runq.poll();
-    }
-
-    /**
-     * Go's runqsteal/runqgrab: steals half (rounded up) of victim's local queue into p's, and
-     * returns the last stolen goroutine to run now. With {@code stealRunNext} and an empty
-     * queue, takes the victim's runnext, after a 3 µs back-off if the victim is running (its
-     * goroutine likely readied it and is about to block). Owner of p only; p's queue is empty.
-     */
-    private G runqsteal(Processor p, Processor victim, boolean stealRunNext) {
-        int size = victim.runq.size();
-        int n = size - size / 2;
-        if (n == 0) {
-            if (!stealRunNext) {
-                return null;
-            }
-            G next = victim.runnext();
-            if (next == null) {
-                return null;
-            }
-            if (victim.status == Processor.RUNNING) {
-                LockSupport.parkNanos(RUNNEXT_STEAL_BACKOFF_NANOS);
-                next = victim.runnext();
-            }
-            if (next != null && victim.casRunnext(next, null)) {
-                p.addSteals(1);
-                steals.incrementAndGet();
-                return next;
-            }
-            return null;
-        }
-        if (n > Processor.RUNQ_SIZE / 2) {
-            n = Processor.RUNQ_SIZE / 2;
-        }
-        G last = null;
-        int got = 0;
-        for (; got < n; got++) {
-            G x = victim.runq.poll();
-            if (x == null) {
-                break;
-            }
-            if (last != null && !p.runq.offer(last)) {
-                throw new InternalError("runtime: runqsteal overflowed the thief's queue");
-            }
-            last = x;
-        }
-        if (got > 0) {
-            p.addSteals(got);
-            steals.addAndGet(got);
-        }
-        return last;
+        G g = p.runqget();
+        m.inheritTime = p.inheritTime;
+        return g;
     }
 
     // ---------------------------------------------------------------- global run queue
@@ -685,8 +595,9 @@ public final class GmpScheduler implements Scheduler {
                 if (victim == p || victim.status == Processor.IDLE) {
                     continue;
                 }
-                G g = runqsteal(p, victim, stealRunNext);
+                G g = p.runqsteal(victim, stealRunNext);
                 if (g != null) {
+                    steals.addAndGet(p.lastStolen);
                     return g;
                 }
             }

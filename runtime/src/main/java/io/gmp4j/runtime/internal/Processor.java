@@ -4,6 +4,7 @@ import org.jctools.queues.varhandle.SpmcVarHandleArrayQueue;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A processor (Go's P): the right to run goroutines. Exactly {@code maxProcs} exist; a
@@ -30,6 +31,8 @@ final class Processor {
     static final int STOPPED = 3;
 
     static final int RUNQ_SIZE = 256;
+    /** Go's runqgrab back-off before stealing a running processor's runnext (usleep(3)). */
+    static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
 
     private static final VarHandle RUNNEXT;
     private static final VarHandle SCHEDTICK;
@@ -65,6 +68,10 @@ final class Processor {
     private long steals;
     /** Preemption request, set by the system monitor, cleared by the owner at a checkpoint. */
     volatile boolean preempt;
+    /** Whether the last {@link #runqget()} took runnext (inherits the time slice). Owner only. */
+    boolean inheritTime;
+    /** How many goroutines the last successful {@link #runqsteal} moved. Owner only. */
+    int lastStolen;
 
     Processor(int id) {
         this.id = id;
@@ -96,6 +103,115 @@ final class Processor {
     /** Owner only. */
     void addSteals(int n) {
         STEALS.setOpaque(this, (long) STEALS.getOpaque(this) + n);
+    }
+
+    // ---------------------------------------------------------------- run queue (Go's runq*)
+
+    /**
+     * Go's runqput: puts g on the local queue; with {@code next}, into runnext, kicking the
+     * old runnext to the tail. When the queue is full, takes the older half of it (Go's
+     * runqputslow) and returns it with g appended, linked through {@code schedlink}, for the
+     * caller to move to the global queue; otherwise returns null. Owner only.
+     */
+    G runqput(G g, boolean next) {
+        if (next) {
+            G old;
+            do {
+                old = runnext();
+            } while (!casRunnext(old, g));
+            if (old == null) {
+                return null;
+            }
+            g = old;
+        }
+        if (runq.offer(g)) {
+            return null;
+        }
+        G head = null;
+        G tail = null;
+        for (int n = 0; n < RUNQ_SIZE / 2; n++) {
+            G x = runq.poll();
+            if (x == null) {
+                break; // stealers took some meanwhile: move what we have
+            }
+            if (head == null) {
+                head = x;
+            } else {
+                tail.schedlink = x;
+            }
+            tail = x;
+        }
+        g.schedlink = null;
+        if (head == null) {
+            return g;
+        }
+        tail.schedlink = g;
+        return head;
+    }
+
+    /**
+     * Go's runqget: runnext first (then {@link #inheritTime} is true), else the head of the
+     * local queue; null when both are empty. Owner only.
+     */
+    G runqget() {
+        G next = runnext();
+        if (next != null && casRunnext(next, null)) {
+            inheritTime = true;
+            return next;
+        }
+        inheritTime = false;
+        return runq.poll();
+    }
+
+    /**
+     * Go's runqsteal/runqgrab: steals half (rounded up, at most 128) of victim's local queue
+     * into this processor's, and returns the last stolen goroutine to run now. With
+     * {@code stealRunNext} and an empty victim queue, takes the victim's runnext, after a
+     * 3 µs back-off if the victim is running (its goroutine likely readied it and is about
+     * to block). Owner only, with an empty local queue.
+     */
+    G runqsteal(Processor victim, boolean stealRunNext) {
+        int size = victim.runq.size();
+        int n = size - size / 2;
+        if (n == 0) {
+            if (!stealRunNext) {
+                return null;
+            }
+            G next = victim.runnext();
+            if (next == null) {
+                return null;
+            }
+            if (victim.status == RUNNING) {
+                LockSupport.parkNanos(RUNNEXT_STEAL_BACKOFF_NANOS);
+                next = victim.runnext();
+            }
+            if (next != null && victim.casRunnext(next, null)) {
+                addSteals(1);
+                lastStolen = 1;
+                return next;
+            }
+            return null;
+        }
+        if (n > RUNQ_SIZE / 2) {
+            n = RUNQ_SIZE / 2;
+        }
+        G last = null;
+        int got = 0;
+        for (; got < n; got++) {
+            G x = victim.runq.poll();
+            if (x == null) {
+                break;
+            }
+            if (last != null && !runq.offer(last)) {
+                throw new InternalError("runtime: runqsteal overflowed the thief's queue");
+            }
+            last = x;
+        }
+        if (got > 0) {
+            addSteals(got);
+            lastStolen = got;
+        }
+        return last;
     }
 
     /**
