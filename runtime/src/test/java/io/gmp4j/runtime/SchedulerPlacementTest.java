@@ -1,0 +1,218 @@
+package io.gmp4j.runtime;
+
+import io.gmp4j.runtime.internal.GmpScheduler;
+import io.gmp4j.runtime.spi.SchedulerStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Go's placement rules on the gmp scheduler: runnext, local queue, global queue, stealing. */
+@Timeout(value = 60, unit = SECONDS)
+class SchedulerPlacementTest {
+
+    private static void await(CountDownLatch latch, String what) {
+        try {
+            assertTrue(latch.await(20, SECONDS), what);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aReadiedGoroutineRunsNextAheadOfTheLocalQueue() throws Exception {
+        // One processor, so the order is Go's: runnext first, then the local queue in FIFO order.
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        AtomicReference<Thread> parked = new AtomicReference<>();
+        AtomicBoolean woken = new AtomicBoolean();
+        CountDownLatch all = new CountDownLatch(5);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                parked.set(Go.go(() -> {
+                    while (!woken.get()) {
+                        LockSupport.park();
+                    }
+                    order.add("B");
+                    all.countDown();
+                }));
+                Go.gosched(); // B runs and parks; we come back from the global queue
+                for (String name : List.of("C1", "C2", "C3")) {
+                    Go.go(() -> {
+                        order.add(name);
+                        all.countDown();
+                    });
+                }
+                // runnext holds C3, the local queue C1 C2; readying B kicks C3 to the tail
+                woken.set(true);
+                LockSupport.unpark(parked.get());
+                order.add("A");
+                all.countDown();
+            });
+            await(all, "goroutines did not all run");
+        }
+        assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
+    }
+
+    @Test
+    void aNewGoroutineGoesToRunnextAndTheCreatorKeepsRunning() throws Exception {
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        CountDownLatch all = new CountDownLatch(3);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                Go.go(() -> { order.add("first"); all.countDown(); });
+                Go.go(() -> { order.add("second"); all.countDown(); });
+                order.add("creator");
+                all.countDown();
+            });
+            await(all, "goroutines did not all run");
+        }
+        // "second" took runnext and kicked "first" to the local queue
+        assertEquals(List.of("creator", "second", "first"), new ArrayList<>(order));
+    }
+
+    @Test
+    void aGoroutineLoopingOnGoschedDoesNotStarveOthers() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong spins = new AtomicLong();
+        CountDownLatch looperDone = new CountDownLatch(1);
+        CountDownLatch othersDone = new CountDownLatch(100);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                for (int i = 0; i < 100; i++) {
+                    Go.go(othersDone::countDown);
+                }
+                while (!stop.get()) {
+                    spins.incrementAndGet();
+                    Go.gosched();
+                }
+                looperDone.countDown();
+            });
+            rt.go(() -> stop.set(true));
+            await(othersDone, "goroutines starved by a gosched loop");
+            await(looperDone, "the gosched loop never saw the stop flag");
+        }
+        assertTrue(spins.get() >= 1);
+    }
+
+    @Test
+    void theGlobalQueueIsCheckedEverySixtyFirstTick() throws Exception {
+        // 200 goroutines wait in the local queue; X arrives in the global queue. Without the
+        // fairness check X would run after all 200; with it, after at most 61 schedule ticks.
+        int local = 200;
+        List<String> order = new ArrayList<>();
+        CountDownLatch xQueued = new CountDownLatch(1);
+        CountDownLatch spawned = new CountDownLatch(1);
+        CountDownLatch all = new CountDownLatch(local + 1);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                for (int i = 0; i < local; i++) {
+                    String name = "W" + i;
+                    Go.go(() -> {
+                        synchronized (order) {
+                            order.add(name);
+                        }
+                        all.countDown();
+                    });
+                }
+                spawned.countDown();
+                try {
+                    xQueued.await(); // parks: the local queue keeps its 200 goroutines
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            await(spawned, "spawner did not finish");
+            // The spawner is parked while we do this; its wake-up is queued behind X.
+            rt.go(() -> {
+                synchronized (order) {
+                    order.add("X");
+                }
+                all.countDown();
+            });
+            xQueued.countDown();
+            await(all, "goroutines did not all run");
+        }
+        int x = order.indexOf("X");
+        assertTrue(x >= 0 && x <= 62, "X ran at position " + x + " of " + order.size());
+    }
+
+    @Test
+    void aFullLocalQueueMovesHalfToTheGlobalQueueAndLosesNothing() throws Exception {
+        int n = 1000;
+        BitSet ran = new BitSet(n);
+        AtomicInteger duplicates = new AtomicInteger();
+        AtomicLong globalSeen = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(n);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                for (int i = 0; i < n; i++) {
+                    int id = i;
+                    Go.go(() -> {
+                        synchronized (ran) {
+                            if (ran.get(id)) {
+                                duplicates.incrementAndGet();
+                            }
+                            ran.set(id);
+                        }
+                        all.countDown();
+                    });
+                }
+                globalSeen.set(rt.stats().globalRunQueue());
+            });
+            await(all, "goroutines lost in the overflow");
+        }
+        assertEquals(0, duplicates.get(), "a goroutine ran twice");
+        assertEquals(n, ran.cardinality());
+        // 1000 spawns on one processor overflow the 256-slot queue: 743 = 1000 - 256 - runnext.
+        assertTrue(globalSeen.get() >= 1000 - 256 - 1, "global queue held " + globalSeen.get());
+    }
+
+    @Test
+    void workSpawnedOnOneProcessorIsStolenByTheOthers() throws Exception {
+        int n = 2000;
+        AtomicInteger[] perProc = {new AtomicInteger(), new AtomicInteger()};
+        CountDownLatch all = new CountDownLatch(n);
+        SchedulerStats.Processor[] after;
+        long steals;
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            GmpScheduler sched = (GmpScheduler) rt.scheduler();
+            rt.go(() -> {
+                for (int i = 0; i < n; i++) {
+                    Go.go(() -> {
+                        long x = 1;
+                        for (int k = 0; k < 20_000; k++) {
+                            x = x * 31 + k;
+                        }
+                        if (x == 42) {
+                            System.out.print(""); // keep the loop
+                        }
+                        perProc[sched.currentProcessorId()].incrementAndGet();
+                        all.countDown();
+                    });
+                }
+            });
+            await(all, "goroutines did not all run");
+            RuntimeStats s = rt.stats();
+            steals = s.steals();
+            after = s.processors().toArray(SchedulerStats.Processor[]::new);
+        }
+        assertTrue(steals > 0, "no goroutine was stolen");
+        assertTrue(perProc[0].get() > 0 && perProc[1].get() > 0,
+                "both processors must run goroutines: " + perProc[0] + " / " + perProc[1]);
+        assertTrue(after[0].schedTick() > 0 && after[1].schedTick() > 0);
+        assertEquals(steals, after[0].steals() + after[1].steals());
+    }
+}
