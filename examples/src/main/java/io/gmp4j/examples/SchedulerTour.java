@@ -137,6 +137,11 @@ public final class SchedulerTour {
             done.await();
             long elapsed = System.nanoTime() - start;
             tracer.join();
+            // the last goroutines counted down just before returning: let them finish
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (rt.numGoroutine() > 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             out.println(rt.schedtrace());
             RuntimeStats s = rt.stats();
             out.printf("%nall %,d goroutines finished in %,d ms%n", o.goroutines, elapsed / 1_000_000);

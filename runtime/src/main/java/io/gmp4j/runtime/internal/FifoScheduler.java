@@ -71,7 +71,8 @@ final class FifoScheduler implements Scheduler, Executor {
     @Override
     public SchedulerStats stats() {
         int idleNow = idleCount.get();
-        return new SchedulerStats("fifo", maxProcs, -1, maxProcs, -1, false, idleNow, queue.size(), 0, List.of());
+        // a worker is a processor here: idle workers are idle processors; workers never spin
+        return new SchedulerStats("fifo", maxProcs, idleNow, maxProcs, 0, false, idleNow, queue.size(), 0, List.of());
     }
 
     @Override
