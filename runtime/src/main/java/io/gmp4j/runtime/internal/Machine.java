@@ -22,8 +22,12 @@ final class Machine extends Thread {
     boolean spinning;
     /** Whether the goroutine taken by the last findRunnable inherits the time slice. */
     boolean inheritTime;
-    /** The goroutine running now, for stats and dumps; written only by this thread. */
-    volatile G curg;
+    /**
+     * The goroutine running now; written only by this thread. Plain on purpose: it is set twice
+     * per schedule, and a volatile store there costs a full fence; readers from other threads
+     * (stats, dumps) may see a slightly stale value, which they tolerate.
+     */
+    G curg;
     /** Idle-list link. Guarded by sched.lock. */
     Machine schedlink;
     /** Wake-up permit (Go's m.park note): set by a waker, cleared by this thread. */

@@ -171,9 +171,13 @@ final class Processor {
      * to block). Owner only, with an empty local queue.
      */
     G runqsteal(Processor victim, boolean stealRunNext) {
-        int size = victim.runq.size();
-        int n = size - size / 2;
-        if (n == 0) {
+        int n;
+        while (true) {
+            int size = victim.runq.size();
+            n = size - size / 2;
+            if (n > 0) {
+                break;
+            }
             if (!stealRunNext) {
                 return null;
             }
@@ -183,14 +187,15 @@ final class Processor {
             }
             if (victim.status == RUNNING) {
                 LockSupport.parkNanos(RUNNEXT_STEAL_BACKOFF_NANOS);
-                next = victim.runnext();
             }
-            if (next != null && victim.casRunnext(next, null)) {
+            // Steal only the goroutine seen before the back-off: if the victim ran it meanwhile
+            // (runnext changed), look again, as Go's runqgrab does, rather than take a goroutine
+            // that was readied a moment ago and is about to run where its waker is.
+            if (victim.casRunnext(next, null)) {
                 addSteals(1);
                 lastStolen = 1;
                 return next;
             }
-            return null;
         }
         if (n > RUNQ_SIZE / 2) {
             n = RUNQ_SIZE / 2;
