@@ -113,7 +113,8 @@ class SchedulerPlacementTest {
         // fairness check X would run after all 200; with it, after at most 61 schedule ticks.
         int local = 200;
         List<String> order = new ArrayList<>();
-        CountDownLatch xQueued = new CountDownLatch(1);
+        AtomicBoolean xQueued = new AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
         CountDownLatch spawned = new CountDownLatch(1);
         CountDownLatch all = new CountDownLatch(local + 1);
         try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
@@ -128,23 +129,28 @@ class SchedulerPlacementTest {
                     });
                 }
                 spawned.countDown();
-                try {
-                    xQueued.await(); // parks: the local queue keeps its 200 goroutines
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
+                // Hold the only processor (no park, no yield) until X is in the global queue,
+                // so that the 200 goroutines are still waiting in the local queue when it arrives.
+                long deadline = System.nanoTime() + SECONDS.toNanos(20);
+                while (!xQueued.get()) {
+                    if (System.nanoTime() > deadline) {
+                        timedOut.set(true);
+                        break;
+                    }
+                    Thread.onSpinWait();
                 }
             });
             await(spawned, "spawner did not finish");
-            // The spawner is parked while we do this; its wake-up is queued behind X.
             rt.go(() -> {
                 synchronized (order) {
                     order.add("X");
                 }
                 all.countDown();
             });
-            xQueued.countDown();
+            xQueued.set(true);
             await(all, "goroutines did not all run");
         }
+        assertTrue(!timedOut.get(), "the spawner never saw X queued");
         int x = order.indexOf("X");
         assertTrue(x >= 0 && x <= 62, "X ran at position " + x + " of " + order.size());
     }
