@@ -1,6 +1,5 @@
 package io.gmp4j.benchmarks;
 
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,8 +21,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * One goroutine spawns 10,000 tasks of very uneven cost (most ~1 µs, every 100th ~1 ms) and
  * waits for all: the makespan. The efficiency counter is the measured sequential cost of the
- * same tasks (timed on this fork's thread at trial set-up) divided by makespan × processors:
- * 100 % means every processor was busy with real work the whole time.
+ * same tasks (timed on this fork's thread at trial set-up) divided by makespan × processors,
+ * printed after each iteration as "[skewed] ... efficiency N%": 100 % means every processor
+ * was busy with real work the whole time.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -43,17 +43,25 @@ public class SkewedWorkBenchmark {
     private int smallUnits;
     private int bigUnits;
 
-    /** Efficiency of the last iteration, reported next to the score. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Efficiency {
-        /** Percent of processor time spent in task work; summed over invocations, read the mean via "efficiencyPct/op". */
-        public double efficiencyPct;
+    // Makespans of the current iteration, for the efficiency line printed after it.
+    private long makespanSum;
+    private int invocations;
+    private double efficiencySum;
+    private int iterations;
 
-        @Setup(Level.Iteration)
-        public void reset() {
-            efficiencyPct = 0;
-        }
+    @Setup(Level.Iteration)
+    public void startIteration() {
+        makespanSum = 0;
+        invocations = 0;
+    }
+
+    @TearDown(Level.Iteration)
+    public void endIteration() {
+        double eff = 100.0 * sequentialNanos * invocations / ((double) makespanSum * procs);
+        efficiencySum += eff;
+        iterations++;
+        System.out.printf("%n[skewed] %s: sequential work %.2f ms, mean makespan %.2f ms on %d processors: "
+                + "efficiency %.1f%%%n", scheduler, sequentialNanos / 1e6, makespanSum / 1e6 / invocations, procs, eff);
     }
 
     static long work(int seed, int units) {
@@ -102,10 +110,14 @@ public class SkewedWorkBenchmark {
     @TearDown
     public void tearDown() {
         schedulers.close();
+        if (iterations > 0) {
+            System.out.printf("%n[skewed] %s: efficiency over %d iterations (warm-up included): %.1f%%%n",
+                    scheduler, iterations, efficiencySum / iterations);
+        }
     }
 
     @Benchmark
-    public long makespan(Efficiency eff) throws InterruptedException {
+    public long makespan() throws InterruptedException {
         LongAdder sum = new LongAdder();
         CountDownLatch all = new CountDownLatch(TASKS);
         long t0 = System.nanoTime();
@@ -122,7 +134,8 @@ public class SkewedWorkBenchmark {
             throw new IllegalStateException("skewed work stalled on " + scheduler);
         }
         long makespan = System.nanoTime() - t0;
-        eff.efficiencyPct += 100.0 * sequentialNanos / ((double) makespan * procs);
+        makespanSum += makespan;
+        invocations++;
         return sum.sum();
     }
 }

@@ -292,6 +292,7 @@ public final class GmpScheduler implements Scheduler {
             throw new InternalError("runtime: releasep " + p + " not owned by " + m);
         }
         p.m = null;
+        p.status = Processor.IDLE; // Go: releasep leaves the P _Pidle; pidleput or a hand-off follows
         m.p = null;
         return p;
     }
@@ -429,11 +430,25 @@ public final class GmpScheduler implements Scheduler {
                 execute(m, g);
             }
         } finally {
+            // Normally the processor was released before the loop ended. If an Error escaped
+            // a continuation instead, hand the processor and its queue to another machine
+            // (Go's handoffp) so its goroutines are not stranded with this dying thread.
+            Processor held = m.p;
+            if (held != null) {
+                releasep(m);
+                if (m.spinning) {
+                    m.spinning = false;
+                    nmspinning.decrementAndGet();
+                }
+            }
             lock.lock();
             try {
                 mcount--;
             } finally {
                 lock.unlock();
+            }
+            if (held != null) {
+                startm(held, false);
             }
         }
     }
