@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.JdkPoller;
 import io.gmp4j.runtime.internal.WaitReason;
 import io.gmp4j.runtime.spi.Scheduler;
@@ -60,6 +61,11 @@ public final class GoRuntime implements AutoCloseable {
     private final int maxProcs;
     private final Scheduler scheduler;
     private final Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+    /**
+     * Whether goroutines find this runtime through their machine (gmp) rather than a
+     * {@link ScopedValue} binding: saves the binding's two objects per goroutine.
+     */
+    private final boolean carrierKnowsRuntime;
     private final long startNanos = System.nanoTime();
 
     private final AtomicLong live = new AtomicLong();
@@ -79,6 +85,12 @@ public final class GoRuntime implements AutoCloseable {
         this.scheduler = Objects.requireNonNull(provider.create(new SchedulerConfig(maxProcs)),
                 () -> "scheduler provider '" + schedulerName + "' returned no scheduler");
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
+        if (scheduler instanceof GmpScheduler gmp) {
+            gmp.setOwner(this);
+            carrierKnowsRuntime = true;
+        } else {
+            carrierKnowsRuntime = false;
+        }
     }
 
     /** Starts building a runtime. */
@@ -115,6 +127,9 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     static GoRuntime currentOrNull() {
+        if (GmpScheduler.currentOwner() instanceof GoRuntime rt) {
+            return rt;
+        }
         return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
@@ -172,7 +187,11 @@ public final class GoRuntime implements AutoCloseable {
     /** Body of a goroutine started by {@link #go}: already counted. */
     private void runCounted(Runnable task) {
         try {
-            ScopedValue.where(CURRENT, this).run(task);
+            if (carrierKnowsRuntime) {
+                task.run();
+            } else {
+                ScopedValue.where(CURRENT, this).run(task);
+            }
         } finally {
             goroutines.remove(Thread.currentThread());
             exited.incrementAndGet();

@@ -68,10 +68,12 @@ class GoRuntimeTest {
             int n = 10_000;
             CountDownLatch all = new CountDownLatch(n);
             Set<Long> ids = ConcurrentHashMap.newKeySet();
+            Set<Object> runtimes = ConcurrentHashMap.newKeySet();
             rt.go(() -> {
                 for (int i = 0; i < n; i++) {
                     Go.go(() -> {
                         ids.add(Thread.currentThread().threadId());
+                        runtimes.add(GoRuntime.current().orElseThrow());
                         assertTrue(Thread.currentThread().isVirtual());
                         all.countDown();
                     });
@@ -79,6 +81,7 @@ class GoRuntimeTest {
             });
             assertTrue(all.await(30, SECONDS), "goroutines never finished on " + name);
             assertEquals(n, ids.size(), "each goroutine is its own thread");
+            assertEquals(Set.of(rt), runtimes, "Go.go inside a goroutine must spawn on that goroutine's runtime");
         }
     }
 

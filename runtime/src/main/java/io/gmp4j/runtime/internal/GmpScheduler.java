@@ -86,6 +86,9 @@ public final class GmpScheduler implements Scheduler {
     private volatile boolean terminating;
     private final List<Machine> allm = new CopyOnWriteArrayList<>();
 
+    /** The runtime this scheduler serves, set once before the first goroutine starts. */
+    private volatile Object owner;
+
     private final AtomicLong steals = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
     private final AtomicLong loopErrors = new AtomicLong();
@@ -706,6 +709,25 @@ public final class GmpScheduler implements Scheduler {
         }
         return new SchedulerStats("gmp", maxProcs, npidle.get(), threads, nmspinning.get(),
                 needspinning.get() == 1, idleThreads, runqSize, steals.get(), ps);
+    }
+
+    /**
+     * Records the runtime this scheduler serves, so that code running on one of its machines
+     * can find it without any per-goroutine binding (see {@link #currentOwner()}).
+     */
+    public void setOwner(Object runtime) {
+        this.owner = runtime;
+    }
+
+    /**
+     * The owner of the gmp scheduler whose machine carries the calling code, or null when the
+     * caller is not running on a gmp machine (or the JDK internals are unavailable).
+     */
+    public static Object currentOwner() {
+        if (!JdkAccess.available()) {
+            return null;
+        }
+        return JdkAccess.currentCarrierThread() instanceof Machine m ? m.sched.owner : null;
     }
 
     /** Continuations of threads that inherited a goroutine's executor (not created by {@code go}). */
