@@ -18,6 +18,9 @@ public final class ParkedMemory {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         String[] schedulers = args.length > 1 ? args[1].split(",") : new String[] {"gmp", "jdk", "fifo", "raw-vthread"};
+        // The first measurement of a JVM is skewed by start-up garbage and class metadata:
+        // run one and throw it away.
+        measure("raw-vthread", n);
         for (String s : schedulers) {
             measure(s, n);      // warm-up round: class loading, JIT, runtime structures
             double perG = measure(s, n);
@@ -40,9 +43,10 @@ public final class ParkedMemory {
         try (Schedulers s = new Schedulers(scheduler, Runtime.getRuntime().availableProcessors())) {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch parked = new CountDownLatch(n);
+            Thread[] threads = new Thread[n]; // allocated before the baseline: not counted
             long before = usedAfterGc(mem);
             for (int i = 0; i < n; i++) {
-                s.go(() -> {
+                threads[i] = s.go(() -> {
                     parked.countDown();
                     try {
                         release.await();
@@ -54,13 +58,21 @@ public final class ParkedMemory {
             if (!parked.await(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("goroutines did not all start on " + scheduler);
             }
-            // all have counted down; give the last ones a moment to actually park
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (System.nanoTime() < deadline && s.runtime() != null && s.runtime().stats().idleProcs() < 1) {
-                Thread.onSpinWait();
+            // all have counted down; wait until every one has really parked (unmounted)
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            for (Thread t : threads) {
+                while (t.getState() != Thread.State.WAITING) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("goroutines did not all park on " + scheduler);
+                    }
+                    Thread.onSpinWait();
+                }
             }
             long after = usedAfterGc(mem);
             release.countDown();
+            for (Thread t : threads) {
+                t.join(); // raw virtual threads have no runtime whose close() would wait for them
+            }
             return (after - before) / (double) n;
         }
     }
