@@ -21,8 +21,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Two goroutines hand a turn back and forth with {@code LockSupport.park/unpark}: the
  * scheduler's wake-up path alone, without any queue or channel. Score: time per one-way
- * hand-off (unpark + park + switch). {@code maxProcs} does not apply to the jdk scheduler and
- * raw virtual threads (the JDK's parallelism is the number of CPUs).
+ * hand-off (unpark + park + switch). For jdk and raw virtual threads {@code maxProcs} sets the
+ * JDK scheduler's parallelism (checked), so every contender gets the same number of carriers.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -16,12 +16,33 @@ final class Schedulers implements AutoCloseable {
     private final Thread.Builder.OfVirtual raw;
 
     Schedulers(String name, int maxProcs) {
+        if (name.equals("raw-vthread") || name.equals("jdk")) {
+            // Give the JDK's scheduler the same number of carriers as gmp/fifo get processors.
+            // Read once, when the first virtual thread of the JVM is created, so it must be set
+            // before anything starts one (each JMH parameter combination runs in its own fork).
+            String was = System.setProperty("jdk.virtualThreadScheduler.parallelism", Integer.toString(maxProcs));
+            if (was != null && !was.equals(Integer.toString(maxProcs))) {
+                throw new IllegalStateException("the JDK scheduler's parallelism was already set to " + was);
+            }
+        }
         if (name.equals("raw-vthread")) {
             runtime = null;
             raw = Thread.ofVirtual();
         } else {
             runtime = GoRuntime.builder().scheduler(name).maxProcs(maxProcs).build();
             raw = null;
+        }
+        if (name.equals("raw-vthread") || name.equals("jdk")) {
+            try {
+                Thread.ofVirtual().start(() -> {}).join(); // initialises the JDK's scheduler
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            int p = java.lang.management.ManagementFactory
+                    .getPlatformMXBean(jdk.management.VirtualThreadSchedulerMXBean.class).getParallelism();
+            if (p != maxProcs) {
+                throw new IllegalStateException("the JDK scheduler runs " + p + " carriers, not " + maxProcs);
+            }
         }
     }
 

@@ -134,15 +134,17 @@ class GoRuntimeTest {
     @Test
     void goInsideAGoroutineUsesThatGoroutinesRuntime() throws Exception {
         AtomicReference<GoRuntime> seen = new AtomicReference<>();
+        AtomicReference<Integer> procs = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(3).build()) {
             rt.go(() -> Go.go(() -> {
                 seen.set(GoRuntime.current().orElse(null));
+                procs.set(Go.maxProcs()); // this runtime's 3, not the default runtime's
                 done.countDown();
             }));
             assertTrue(done.await(10, SECONDS));
             assertSame(rt, seen.get());
-            assertEquals(1, Go.maxProcs() > 0 ? 1 : 0);
+            assertEquals(3, procs.get());
         }
         assertTrue(GoRuntime.current().isEmpty(), "a platform thread has no current runtime");
     }
