@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.runtime.internal.RuntimeTimer;
 import io.gmp4j.runtime.internal.WaitReason;
 
 import java.time.Duration;
@@ -50,6 +51,11 @@ public final class Go {
         if (nanos <= 0) {
             return;
         }
+        GoRuntime rt = GoRuntime.currentOrNull();
+        if (rt != null && rt.hasProcessorTimers()) {
+            sleepOnTimer(rt, nanos);
+            return;
+        }
         WaitReason why = WaitReason.now("sleep");
         long deadline = why.since() + nanos;
         Thread self = Thread.currentThread();
@@ -59,6 +65,41 @@ public final class Go {
                 return;
             }
             LockSupport.parkNanos(why, left);
+        }
+    }
+
+    /**
+     * Go's timeSleep: a runtime timer on the current processor's heap readies the goroutine
+     * (into the runnext of whichever processor runs the timer). The timer is armed before the
+     * park; an early firing leaves an unpark permit, so nothing is lost.
+     */
+    private static void sleepOnTimer(GoRuntime rt, long nanos) {
+        SleepTimer t = new SleepTimer(Thread.currentThread());
+        WaitReason why = WaitReason.now("sleep");
+        rt.timers().add(t, RuntimeTimer.deadline(nanos), 0);
+        Thread self = Thread.currentThread();
+        while (!t.fired) {
+            LockSupport.park(why);
+            if (!t.fired && self.isInterrupted()) {
+                rt.timers().stop(t);
+                return;
+            }
+        }
+    }
+
+    /** The timer of one {@link #sleep}: readies the sleeper. */
+    private static final class SleepTimer extends RuntimeTimer {
+        private final Thread sleeper;
+        volatile boolean fired;
+
+        SleepTimer(Thread sleeper) {
+            this.sleeper = sleeper;
+        }
+
+        @Override
+        protected void fire(long seq, long now) {
+            fired = true;
+            LockSupport.unpark(sleeper);
         }
     }
 

@@ -1,7 +1,9 @@
 package io.gmp4j.runtime;
 
-import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.JdkPoller;
+import io.gmp4j.runtime.internal.GmpScheduler;
+import io.gmp4j.runtime.internal.ThreadTimers;
+import io.gmp4j.runtime.internal.TimerService;
 import io.gmp4j.runtime.internal.WaitReason;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
@@ -74,6 +76,9 @@ public final class GoRuntime implements AutoCloseable {
     /** Live goroutine threads, for dumps. Added before start, removed when the body ends. */
     private final Set<Thread> goroutines = ConcurrentHashMap.newKeySet();
     private final Object closeMonitor = new Object();
+    /** Timers: the gmp scheduler's per-processor heaps, else a timer thread made on first use. */
+    private final TimerService perProcessorTimers;
+    private volatile TimerService threadTimers;
     private volatile boolean closed;
     private volatile boolean terminated;
 
@@ -88,8 +93,10 @@ public final class GoRuntime implements AutoCloseable {
         if (scheduler instanceof GmpScheduler gmp) {
             gmp.setOwner(this);
             carrierKnowsRuntime = true;
+            perProcessorTimers = gmp.timers();
         } else {
             carrierKnowsRuntime = false;
+            perProcessorTimers = null;
         }
     }
 
@@ -358,6 +365,10 @@ public final class GoRuntime implements AutoCloseable {
                 }
             }
             if (!terminated) {
+                TimerService tt = threadTimers;
+                if (tt != null) {
+                    tt.shutdown();
+                }
                 scheduler.shutdown();
                 while (true) {
                     try {
@@ -383,6 +394,35 @@ public final class GoRuntime implements AutoCloseable {
 
     Scheduler scheduler() {
         return scheduler;
+    }
+
+    /** Where this runtime's timers live (per processor on gmp; a timer thread otherwise). */
+    TimerService timers() {
+        if (perProcessorTimers != null) {
+            return perProcessorTimers;
+        }
+        TimerService t = threadTimers;
+        if (t == null) {
+            synchronized (closeMonitor) {
+                t = threadTimers;
+                if (t == null) {
+                    t = new ThreadTimers("gmp4j-timers-" + schedulerName);
+                    threadTimers = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** Whether sleeping goroutines use the runtime's own per-processor timers (gmp). */
+    boolean hasProcessorTimers() {
+        return perProcessorTimers != null;
+    }
+
+    /** Timers pending in this runtime's heaps (tests). */
+    int pendingTimers() {
+        TimerService t = perProcessorTimers != null ? perProcessorTimers : threadTimers;
+        return t == null ? 0 : t.pending();
     }
 
     @Override

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,7 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
- * {@code usleep(3)}); timers and netpoll hook in later (per-P timers, the poller SPI).
+ * {@code usleep(3)}); without a poller, one idle machine waits for the earliest timer with a timed park (Go blocks in netpoll); the poller SPI hooks in later.
  */
 public final class GmpScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
@@ -85,6 +86,16 @@ public final class GmpScheduler implements Scheduler {
     /** Written under lock; read by machines before they park. */
     private volatile boolean terminating;
     private final List<Machine> allm = new CopyOnWriteArrayList<>();
+
+    /**
+     * The machine blocked waiting for the next timer (Go: the M blocked in netpoll with a
+     * timeout, {@code sched.lastpoll == 0}), or null. At most one.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Machine> timerWaiter =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    /** When the timer waiter will wake on its own (Go's sched.pollUntil); 0 while unknown. */
+    private volatile long pollUntil;
+    private final TimerService timers = new ProcessorTimers();
 
     /** The runtime this scheduler serves, set once before the first goroutine starts. */
     private volatile Object owner;
@@ -134,6 +145,13 @@ public final class GmpScheduler implements Scheduler {
             Processor p = m.p;
             if (p != null) {
                 if (carrier == Thread.currentThread()) {
+                    if (m.curg == null) {
+                        // A timer fired on this machine (findRunnable): Go's goready from
+                        // the timer function, into the runnext of the processor that ran it.
+                        runqput(p, g, true);
+                        wakep();
+                        return;
+                    }
                     // The machine resubmits the continuation it just ran, after it unmounted.
                     if (g.thread != null && JdkAccess.isYielded(g.thread)) {
                         globrunqput(g); // Go: goschedImpl
@@ -485,6 +503,7 @@ public final class GmpScheduler implements Scheduler {
         while (true) {
             Processor p = m.p;
             G g;
+            checkTimers(p); // Go: pp.timers.check(0) at the top of findRunnable
             // Fairness: a pair of goroutines re-spawning each other must not starve the global queue.
             if (p.schedtick() % GLOBAL_CHECK_TICKS == 0 && runqSize > 0) {
                 lock.lock();
@@ -572,10 +591,161 @@ public final class GmpScheduler implements Scheduler {
                     continue top;
                 }
             }
-            // (netpoll, blocking until the next timer: the poller SPI hooks in here)
+            // Go: block in netpoll until the next timer. Without a poller (the SPI hooks in here)
+            // one machine waits for the earliest timer of any processor.
+            if (awaitTimers(m)) {
+                continue top;
+            }
             if (!stopm(m)) {
                 return null;
             }
+        }
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /** Go's checkTimers: runs p's due timers; reads the clock only when p has any timer. */
+    private static void checkTimers(Processor p) {
+        long next = p.timers.wakeTime();
+        if (next != RuntimeTimer.NONE && next <= RuntimeTimer.nanotime()) {
+            p.timers.run(RuntimeTimer.nanotime());
+        }
+    }
+
+    /** The earliest timer of any processor (Go's checkTimersNoP), or NONE. */
+    private long earliestTimer() {
+        long next = RuntimeTimer.NONE;
+        for (Processor p : allp) {
+            next = Math.min(next, p.timers.wakeTime());
+        }
+        return next;
+    }
+
+    /** Runs every processor's due timers (the timer waiter, with or without a processor). */
+    private void runAllTimers(long now) {
+        for (Processor p : allp) {
+            if (p.timers.wakeTime() <= now) {
+                p.timers.run(now);
+            }
+        }
+    }
+
+    /**
+     * The idle machine's wait for the next timer, Go's blocking {@code netpoll(delay)} in
+     * findRunnable: one machine at most (the others stop); it parks until the earliest timer
+     * of any processor or until {@link #wakeTimerWaiter} says an earlier one was added. When a
+     * timer is due it takes an idle processor and runs the due timers with it, so the goroutines
+     * they ready land in that processor's queue, and returns true (the caller goes back to the
+     * top of findRunnable). If no processor is idle, every processor is busy and will run its
+     * own timers when it schedules; the waiter runs the due ones anyway (readied goroutines go to
+     * the global queue) and waits for the next. Returns false when there is no timer, another
+     * machine waits already, or the scheduler terminates: the caller stops.
+     */
+    private boolean awaitTimers(Machine m) {
+        while (!terminating) {
+            if (!timerWaiter.compareAndSet(null, m)) {
+                return false;
+            }
+            // Registered first, then read the heaps: an adder either sees us (and unparks us
+            // if its timer is earlier) or added before this read (and we see its timer).
+            long next = earliestTimer();
+            if (next == RuntimeTimer.NONE) {
+                timerWaiter.set(null);
+                if (earliestTimer() == RuntimeTimer.NONE) {
+                    return false;
+                }
+                continue; // a timer was added while we deregistered
+            }
+            pollUntil = next;
+            long now = RuntimeTimer.nanotime();
+            if (next > now && !terminating) {
+                LockSupport.parkNanos(this, next - now);
+            }
+            pollUntil = 0;
+            timerWaiter.set(null);
+            now = RuntimeTimer.nanotime();
+            if (terminating) {
+                return false;
+            }
+            if (earliestTimer() > now) {
+                continue; // woken early (an earlier timer was added, or spuriously): wait again
+            }
+            Processor p;
+            lock.lock();
+            try {
+                p = pidleget();
+            } finally {
+                lock.unlock();
+            }
+            if (p != null) {
+                acquirep(m, p);
+                runAllTimers(now);
+                return true;
+            }
+            runAllTimers(now);
+        }
+        return false;
+    }
+
+    /**
+     * Go's wakeNetPoller: a timer was added that is the earliest of its heap. If a machine waits
+     * for timers and would wake later, unpark it; if none waits, start a spinning machine
+     * (which, finding nothing else, becomes the waiter).
+     */
+    private void wakeTimerWaiter(long when) {
+        Machine w = timerWaiter.get();
+        if (w != null) {
+            long until = pollUntil;
+            if (until == 0 || until > when) {
+                LockSupport.unpark(w);
+            }
+        } else {
+            wakep();
+        }
+    }
+
+    /** This scheduler's timers: one heap per processor. */
+    public TimerService timers() {
+        return timers;
+    }
+
+    /** Go's per-P timers: a timer goes into the heap of the processor running the caller. */
+    private final class ProcessorTimers implements TimerService {
+        @Override
+        public void add(RuntimeTimer t, long when, long period) {
+            Thread carrier = JdkAccess.currentCarrierThread();
+            Processor p = null;
+            if (carrier instanceof Machine m && m.sched == GmpScheduler.this) {
+                p = m.p;
+            }
+            if (p == null) {
+                // Not on one of our processors (a platform thread): spread by thread.
+                p = allp[(int) (Thread.currentThread().threadId() % maxProcs)];
+            }
+            boolean earliest;
+            p.timers.lock.lock();
+            try {
+                earliest = p.timers.addLocked(t, when, period);
+            } finally {
+                p.timers.lock.unlock();
+            }
+            if (earliest) {
+                wakeTimerWaiter(when);
+            }
+        }
+
+        @Override
+        public int pending() {
+            int n = 0;
+            for (Processor p : allp) {
+                n += p.timers.size();
+            }
+            return n;
+        }
+
+        @Override
+        public void shutdown() {
+            // Machines stop with the scheduler; pending timers never fire.
         }
     }
 
@@ -610,7 +780,19 @@ public final class GmpScheduler implements Scheduler {
             int inc = coprimes[(r / count) % coprimes.length];
             for (int j = 0; j < count; j++, pos = (pos + inc) % count) {
                 Processor victim = allp[pos];
-                if (victim == p || victim.status == Processor.IDLE) {
+                if (victim == p) {
+                    continue;
+                }
+                // Go: on the last pass, run the other processor's due timers (idle ones too);
+                // goroutines they ready land on our processor.
+                if (stealRunNext && victim.timers.wakeTime() != RuntimeTimer.NONE
+                        && victim.timers.run(RuntimeTimer.nanotime()) > 0) {
+                    G g = runqget(m, p);
+                    if (g != null) {
+                        return g;
+                    }
+                }
+                if (victim.status == Processor.IDLE) {
                     continue;
                 }
                 G g = p.runqsteal(victim, stealRunNext);
@@ -674,6 +856,10 @@ public final class GmpScheduler implements Scheduler {
         for (Machine m : idle) {
             m.nextp = null;
             m.wake();
+        }
+        Machine w = timerWaiter.get();
+        if (w != null) {
+            LockSupport.unpark(w);
         }
     }
 

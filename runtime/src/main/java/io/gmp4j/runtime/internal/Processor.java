@@ -49,6 +49,8 @@ final class Processor {
     }
 
     final int id;
+    /** This processor's timers (Go's p.timers); locked by whoever runs or changes them. */
+    final TimerHeap timers = new TimerHeap();
     /** Local run queue. Pushed only by the owner; polled by the owner and stealers. */
     final SpmcVarHandleArrayQueue<G> runq = new SpmcVarHandleArrayQueue<>(RUNQ_SIZE);
     /** Run next. Set non-null only by the owner; CAS to null by the owner or a stealer. */
