@@ -67,6 +67,34 @@ class SchedulerPlacementTest {
     }
 
     @Test
+    void aReceiverReadiedByAChannelSendRunsNextAheadOfTheLocalQueue() throws Exception {
+        // As above, but B blocks in a channel receive and A readies it with a send.
+        ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
+        CountDownLatch all = new CountDownLatch(5);
+        Chan<String> ch = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            rt.go(() -> {
+                Go.go(() -> {
+                    order.add(ch.recv());
+                    all.countDown();
+                });
+                Go.gosched(); // B runs and blocks in recv; we come back from the global queue
+                for (String name : List.of("C1", "C2", "C3")) {
+                    Go.go(() -> {
+                        order.add(name);
+                        all.countDown();
+                    });
+                }
+                ch.send("B"); // hands the value over and readies B into runnext
+                order.add("A");
+                all.countDown();
+            });
+            await(all, "goroutines did not all run");
+        }
+        assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
+    }
+
+    @Test
     void aNewGoroutineGoesToRunnextAndTheCreatorKeepsRunning() throws Exception {
         ConcurrentLinkedQueue<String> order = new ConcurrentLinkedQueue<>();
         CountDownLatch all = new CountDownLatch(3);
