@@ -151,8 +151,10 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireElement(value);
-        // Go's fast fail: not closed and full. Read full first, closed second: if the channel
-        // was open at the second read it was open at the first, when it was full.
+        // Go's fast fail: not closed and full. Read full first (acquire), closed second: if the
+        // channel was open at the second read it was open at the first, when it was full. (Go
+        // reads closed first; with a receiver waiting and close racing, that order can report
+        // "not ready" for a moment that never existed — jcstress ChanFastPathTest case 6.)
         if (isFullHint() && !closed) {
             return false;
         }
@@ -228,16 +230,11 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
-        // Go's fast path: empty and open means not ready. The reads are ordered: if the
-        // channel was open at the closed-read, it was open when it was seen empty. If it was
-        // closed, re-check emptiness: a value sent before close must not be missed.
+        // Go's fast path: seen empty means "nothing to receive at that moment". Unlike Go's
+        // (v, ok), tryRecv returns null both for "not ready" and for "closed and drained", so
+        // the closed flag does not need to be read here (Select reports the difference).
         if (isEmptyHint()) {
-            if (!closed) {
-                return null;
-            }
-            if (isEmptyHint()) {
-                return null;
-            }
+            return null;
         }
         Sudog s;
         Object v;

@@ -84,8 +84,10 @@ final class WaitQueue {
      * Whether the queue looks empty, read without the lock (Go reads {@code recvq.first} the
      * same way in its non-blocking fast paths). Benign race: the answer may be stale, and the
      * callers only use it where a stale answer still describes a moment during the call.
+     * Acquire, not opaque: {@code trySend} reads this <em>before</em> the volatile
+     * {@code closed}, and only acquire keeps that order (jcstress: ChanFastPathTest case 6).
      */
     boolean isEmptyHint() {
-        return FIRST.getOpaque(this) == null;
+        return FIRST.getAcquire(this) == null;
     }
 }
