@@ -43,7 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * receive that finds a waiting sender on a full buffered channel takes the head of the
  * buffer and puts the sender's value at its tail, so FIFO order is kept. A waker completes
  * the waiter's sudog under the lock and unparks it after unlocking. The non-blocking
- * operations first try Go's lock-free fast fail (see {@link #tryRecv()} for the ordering
+ * operations first try Go's lock-free fast fail (see {@link #trySend} for the ordering
  * argument). Select locks its channels in the order of {@link #id} (Go: address order).
  *
  * @param <T> element type
