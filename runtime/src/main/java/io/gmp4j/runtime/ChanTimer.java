@@ -43,8 +43,11 @@ final class ChanTimer extends RuntimeTimer {
 
     /** Go's Timer.Stop: true if this call stopped the timer before it delivered its value. */
     synchronized boolean stop() {
-        seq++;
+        // Remove first, then bump seq: a heap that popped this timer before the removal read
+        // the old seq, so its firing is dropped below. (Bumping first would let a pop between
+        // the bump and the removal carry the new seq and deliver a stale value.)
         boolean stopped = timers.stop(this);
+        seq++;
         if (c != null && c.tryRecv() != null) {
             stopped = true; // fired, but the value was never received: Go 1.23 counts it as stopped
         }

@@ -14,8 +14,9 @@ import java.lang.invoke.VarHandle;
  * <p>Fields {@link #when}, {@link #period}, {@link #index} are guarded by the lock of the heap
  * the timer is in. {@link #heap} is written under that lock and read without it to find the
  * heap. {@link #seq} is written only by the timer's owner (serialised by the owner, e.g. under
- * its monitor) and read by the firing thread: a firing whose {@code seq} is stale was stopped or
- * reset after the heap popped it, and the owner drops it (Go 1.23's no-stale-values rule).
+ * its monitor) and read by the heap, under its lock, when it pops the timer: a firing whose
+ * {@code seq} is stale was stopped or reset after the pop, and the owner drops it (Go 1.23's
+ * no-stale-values rule). The owner bumps {@code seq} before adding and <em>after</em> removing.
  */
 public abstract class RuntimeTimer {
     /** "No timer": the largest time. */
