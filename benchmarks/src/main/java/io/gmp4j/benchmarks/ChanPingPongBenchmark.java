@@ -35,10 +35,12 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {Schedulers.OPENS})
 public class ChanPingPongBenchmark {
     static final int ROUND_TRIPS = 10_000;
-    static final int MAX_PROCS = 2;
-
     @Param({Pipes.GMP, Pipes.JDK, Pipes.QUEUE, Pipes.JOX})
     public String impl;
+
+    /** Processors (carriers for the JDK contenders); {@code -p maxProcs=1} shows the one-processor case. */
+    @Param({"2"})
+    public int maxProcs;
 
     private Schedulers schedulers;
     /** Distinct boxed tokens, so that a stale or duplicated value is noticed. */
@@ -47,7 +49,7 @@ public class ChanPingPongBenchmark {
 
     @Setup
     public void setup() {
-        schedulers = Pipes.schedulers(impl, MAX_PROCS);
+        schedulers = Pipes.schedulers(impl, maxProcs);
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = Integer.valueOf(1_000_000 + i); // outside the Integer cache: distinct objects
         }

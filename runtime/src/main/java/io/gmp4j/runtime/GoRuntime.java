@@ -289,6 +289,11 @@ public final class GoRuntime implements AutoCloseable {
      * Writes every live goroutine in Go's traceback style: {@code goroutine <id> [<state>,
      * <how long>]:} followed by its stack, one frame per line, and a blank line.
      *
+     * <p>How long: a sleep records when it began. Channel and select waits do not read the
+     * clock when they block (it would cost a quarter of an unbuffered hand-off); as Go does
+     * with {@code waitsince}, their start is stamped when they are first seen blocked — the
+     * first dump shows {@code first seen now}, later dumps the time since then, a lower bound.
+     *
      * @param out where to write
      * @throws UncheckedIOException if writing fails
      */
@@ -317,7 +322,11 @@ public final class GoRuntime implements AutoCloseable {
     private static String describe(Thread t, Thread.State state) {
         Object blocker = LockSupport.getBlocker(t);
         if (blocker instanceof WaitReason w) {
-            return w.reason() + ", " + waited(System.nanoTime() - w.since());
+            long now = System.nanoTime();
+            if (w.stampIfUnset(now)) {
+                return w.reason() + ", first seen now"; // start not recorded: see WaitReason
+            }
+            return w.reason() + ", " + waited(now - w.since());
         }
         return switch (state) {
             case NEW, RUNNABLE -> "runnable";

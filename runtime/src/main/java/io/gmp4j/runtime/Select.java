@@ -242,7 +242,7 @@ public final class Select {
         // Pass 2: queue a sudog on every channel, in lock order, and park.
         Sudog[] sgs = new Sudog[np];
         Sudog leader = null;
-        long since = System.nanoTime();
+        long since = WaitReason.UNSTAMPED; // stamped lazily by dumps, see WaitReason
         for (int i = 0; i < np; i++) {
             Case cs = lockorder[i];
             Sudog sg = new Sudog(leader, since, cs.c, cs.isSend ? cs.value : null, cs.index);

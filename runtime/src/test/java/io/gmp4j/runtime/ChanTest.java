@@ -806,6 +806,25 @@ class ChanTest {
     // ---------------------------------------------------------------- introspection
 
     @Test
+    void aChannelWaitIsStampedWhenFirstSeenAndLaterDumpsShowHowLong() throws Exception {
+        try (Scope s = scope()) {
+            Chan<Integer> a = Chan.make();
+            Task<Integer> receiver = s.call(a::recv);
+            awaitBlocked(receiver.thread(), RECV);
+            String header = "goroutine " + receiver.thread().threadId() + " [chan receive, ";
+            StringBuilder first = new StringBuilder();
+            s.rt.dumpGoroutines(first);
+            assertTrue(first.toString().contains(header + "first seen now]:"), first.toString());
+            StringBuilder second = new StringBuilder();
+            s.rt.dumpGoroutines(second);
+            assertTrue(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(header) + "\\d+ms]:")
+                    .matcher(second).find(), second.toString());
+            a.send(7);
+            assertEquals(7, receiver.get());
+        }
+    }
+
+    @Test
     void blockedGoroutinesShowTheirWaitReasonInTheDump() throws Exception {
         try (Scope s = scope()) {
             Chan<Integer> a = Chan.make();

@@ -8,12 +8,20 @@ package io.gmp4j.runtime.internal;
  * blocking channel operation allocates one object, not two.
  */
 public class WaitReason {
+    /** {@link #since()} of a wait whose start was not recorded (stamped when first seen). */
+    public static final long UNSTAMPED = 0;
+
     private final String reason;
-    private final long since;
+    /**
+     * Plain field: written once at construction, or once later by {@link #stampIfUnset} from a
+     * dump. Benign race: two dumps stamping the same wait at once store nearly the same time.
+     */
+    private long since;
 
     /**
      * @param reason Go's wait reason string, such as {@code "sleep"} or {@code "chan receive"}
-     * @param since  {@link System#nanoTime()} when the wait began
+     * @param since  {@link System#nanoTime()} when the wait began, or {@link #UNSTAMPED} for a
+     *               hot path that cannot afford a clock read (Go's lazily set {@code waitsince})
      */
     public WaitReason(String reason, long since) {
         this.reason = reason;
@@ -30,9 +38,22 @@ public class WaitReason {
         return reason;
     }
 
-    /** {@link System#nanoTime()} when the wait began. */
+    /** {@link System#nanoTime()} when the wait began, or {@link #UNSTAMPED}. */
     public final long since() {
         return since;
+    }
+
+    /**
+     * For a wait created {@link #UNSTAMPED}: records {@code now} as its start, the first time an
+     * observer sees it (Go stamps {@code waitsince} the same way, when the garbage collector
+     * first finds the goroutine blocked). Returns true if this call stamped it.
+     */
+    public final boolean stampIfUnset(long now) {
+        if (since != UNSTAMPED) {
+            return false;
+        }
+        since = now == UNSTAMPED ? 1 : now;
+        return true;
     }
 
     @Override
