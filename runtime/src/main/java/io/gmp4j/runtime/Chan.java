@@ -180,6 +180,37 @@ public final class Chan<T> implements Iterable<T> {
         return true;
     }
 
+    /**
+     * A send for code that must never wait for a lock (timers firing on a machine): like
+     * {@link #trySend} but gives up when the lock is busy, and never throws.
+     *
+     * @return 1 sent; 0 not sent (full, or closed); -1 the lock was busy, nothing done
+     */
+    int offer(T value) {
+        if (!lock.tryLock()) {
+            return -1;
+        }
+        Sudog r;
+        try {
+            if (closed) {
+                return 0;
+            }
+            r = recvq.dequeue();
+            if (r != null) {
+                sendDirect(r, value);
+            } else if (qcount < dataqsiz) {
+                enqueueBuffered(value);
+                return 1;
+            } else {
+                return 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+        LockSupport.unpark(r.thread);
+        return 1;
+    }
+
     // ---------------------------------------------------------------- receive
 
     /**

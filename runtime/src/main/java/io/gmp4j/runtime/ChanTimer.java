@@ -8,14 +8,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The runtime timer behind {@link Timer} and {@link Ticker} (Go's {@code time.Timer}/
  * {@code time.Ticker} with Go 1.23 semantics): it sends the time on a one-slot channel without
  * blocking, so a slow receiver misses ticks instead of piling them up, or it starts a goroutine
  * ({@code afterFunc}). Stop and reset drain the channel and invalidate a firing already in
- * flight ({@link RuntimeTimer#seq}), so no stale value is received after they return. All
- * owner operations and the send run under this object's monitor.
+ * flight ({@link RuntimeTimer#seq}), so no stale value is received after they return.
+ *
+ * <h2>Implementation notes</h2>
+ * Owner operations and the delivery run under {@link #lock}. {@link #fire} runs on a machine
+ * that holds a processor, so it must never wait for a lock: a goroutine that holds
+ * {@link #lock} (or the channel's lock) may itself be parked, queued on that very processor,
+ * and the machine would wait for it forever (this deadlock happened: a goroutine in
+ * {@code stop()} parked on the heap lock while a machine blocked on the timer's monitor). So
+ * {@code fire} only tries the locks; if either is busy it hands the delivery to a new goroutine,
+ * which may block (Go's runtime locks are never held by a descheduled goroutine; ours can be).
  */
 final class ChanTimer extends RuntimeTimer {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
@@ -24,6 +33,7 @@ final class ChanTimer extends RuntimeTimer {
     private final TimerService timers;
     private final Chan<Instant> c;
     private final Runnable f;
+    private final ReentrantLock lock = new ReentrantLock();
 
     ChanTimer(GoRuntime rt, Runnable f) {
         this.rt = rt;
@@ -36,51 +46,88 @@ final class ChanTimer extends RuntimeTimer {
         return c;
     }
 
-    synchronized void start(Duration d, long period) {
-        seq++;
-        timers.add(this, deadline(nanos(d)), period);
+    void start(Duration d, long period) {
+        lock.lock();
+        try {
+            seq++;
+            timers.add(this, deadline(nanos(d)), period);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Go's Timer.Stop: true if this call stopped the timer before it delivered its value. */
-    synchronized boolean stop() {
-        // Remove first, then bump seq: a heap that popped this timer before the removal read
-        // the old seq, so its firing is dropped below. (Bumping first would let a pop between
-        // the bump and the removal carry the new seq and deliver a stale value.)
-        boolean stopped = timers.stop(this);
-        seq++;
-        if (c != null && c.tryRecv() != null) {
-            stopped = true; // fired, but the value was never received: Go 1.23 counts it as stopped
+    boolean stop() {
+        lock.lock();
+        try {
+            // Remove first, then bump seq: a heap that popped this timer before the removal read
+            // the old seq, so its firing is dropped. (Bumping first would let a pop between the
+            // bump and the removal carry the new seq and deliver a stale value.)
+            boolean stopped = timers.stop(this);
+            seq++;
+            if (c != null && c.tryRecv() != null) {
+                stopped = true; // fired, but the value was never received: Go 1.23 counts it as stopped
+            }
+            return stopped;
+        } finally {
+            lock.unlock();
         }
-        return stopped;
     }
 
     /** Go's Timer.Reset/Ticker.Reset: re-arms; true if the timer had been active. */
-    synchronized boolean reset(Duration d, long period) {
-        boolean active = stop();
-        seq++;
-        timers.add(this, deadline(nanos(d)), period);
-        return active;
+    boolean reset(Duration d, long period) {
+        lock.lock();
+        try {
+            boolean active = stop();
+            seq++;
+            timers.add(this, deadline(nanos(d)), period);
+            return active;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
     protected void fire(long firedSeq, long now) {
         if (f != null) {
-            synchronized (this) {
-                if (firedSeq != seq) {
-                    return;
-                }
-            }
-            try {
-                rt.go(f);
-            } catch (RejectedExecutionException e) {
-                LOG.log(Level.DEBUG, "afterFunc dropped: runtime closed");
+            if (firedSeq == seq) { // racy read: a stop racing the firing may or may not win, as in Go
+                spawn(f);
             }
             return;
         }
-        synchronized (this) {
+        if (lock.tryLock()) {
+            try {
+                if (firedSeq != seq) {
+                    return;
+                }
+                if (c.offer(Instant.now()) >= 0) {
+                    return; // sent, or dropped because the slot is full (a slow receiver misses ticks)
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        spawn(() -> deliver(firedSeq)); // a lock was busy: deliver from a goroutine, which may wait
+    }
+
+    private void deliver(long firedSeq) {
+        lock.lock();
+        try {
             if (firedSeq == seq) {
                 c.trySend(Instant.now());
             }
+        } catch (ChanClosedException e) {
+            // the user closed the timer's channel: nothing to deliver
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void spawn(Runnable task) {
+        try {
+            rt.go(task);
+        } catch (RejectedExecutionException e) {
+            LOG.log(Level.DEBUG, "timer delivery dropped: runtime closed");
         }
     }
 

@@ -341,14 +341,26 @@ public abstract class Context {
         }
     }
 
-    /** Go's timerCtx: a cancelCtx with a deadline and a runtime timer until it ends. */
+    /**
+     * Go's timerCtx: a cancelCtx with a deadline and a runtime timer until it ends. As Go's
+     * ({@code time.AfterFunc}), the expiry cancels from a new goroutine: the timer fires on a
+     * machine holding a processor, which must not wait for this context's monitor or its done
+     * channel's lock (their holder may be a parked goroutine queued on that processor).
+     */
     static final class TimerContext extends CancelContext {
         private final Instant deadline;
         private TimerService timers;
+        /** The runtime whose timers hold the deadline; set in arm() before the timer is added. */
+        private volatile GoRuntime rt;
         private final RuntimeTimer timer = new RuntimeTimer() {
             @Override
             protected void fire(long seq, long now) {
-                cancel(true, DEADLINE_EXCEEDED, DEADLINE_EXCEEDED);
+                GoRuntime r = rt; // written before the timer was added, so always set here
+                try {
+                    r.go(() -> cancel(true, DEADLINE_EXCEEDED, DEADLINE_EXCEEDED));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    cancel(true, DEADLINE_EXCEEDED, DEADLINE_EXCEEDED); // runtime closing: no goroutines any more
+                }
             }
         };
 
@@ -361,7 +373,8 @@ public abstract class Context {
             if (err() != null) {
                 return;
             }
-            timers = GoRuntime.currentOrDefault().timers();
+            rt = GoRuntime.currentOrDefault();
+            timers = rt.timers();
             timers.add(timer, RuntimeTimer.deadline(nanos), 0);
         }
 

@@ -78,7 +78,9 @@ class TimerTest {
     /** The runtime's stats, its goroutines and its machine threads' stacks (printed before a hang). */
     static String diagnose(GoRuntime rt) {
         StringBuilder sb = new StringBuilder(rt.schedtrace()).append('\n');
-        rt.dumpGoroutines(sb);
+        StringBuilder goroutines = new StringBuilder();
+        rt.dumpGoroutines(goroutines);
+        sb.append(goroutines, 0, Math.min(goroutines.length(), 20_000)).append('\n');
         Thread.getAllStackTraces().forEach((t, stack) -> {
             if (t.getName().startsWith("gmp4j-")) { // machines and timer threads
                 sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
@@ -643,6 +645,7 @@ class TimerTest {
                 assertFalse(witness.isAlive(), "an interrupted sleeper must wake");
                 assertEquals(0, rt.pendingTimers(), "after all sleepers woke no timer may be left");
             } catch (Throwable e) {
+                System.err.println("TimerTest: " + e + "\n" + diagnose(rt));
                 interruptAll(sleepers);
                 throw e;
             }
@@ -701,6 +704,7 @@ class TimerTest {
                 }));
             }
             if (!done.await(30, SECONDS)) {
+                System.err.println("TimerTest: goroutines stuck for 30 s\n" + diagnose(rt));
                 interruptAll(goroutines);
                 fail("goroutines left: " + done.getCount() + ", " + rt.stats());
             }
@@ -733,6 +737,7 @@ class TimerTest {
                 }));
             }
             if (!done.await(40, SECONDS)) {
+                System.err.println("TimerTest: sleepers stuck for 40 s\n" + diagnose(rt));
                 interruptAll(sleepers);
                 fail("sleepers left: " + done.getCount() + ", " + rt.stats());
             }

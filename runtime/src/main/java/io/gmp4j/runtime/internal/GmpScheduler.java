@@ -547,6 +547,13 @@ public final class GmpScheduler implements Scheduler {
             // Nothing found: give the processor up.
             lock.lock();
             try {
+                if (!p.runqEmpty()) {
+                    // Unlike Go's, our local queue can grow behind the owner's back while it is
+                    // in findRunnable: releasing a lock (a timer heap's, sched.lock) unparks a
+                    // goroutine waiting for it, and the JDK readies it on this machine, into p.
+                    // Releasing p now would strand it (no machine looks at an idle p's queue).
+                    continue top;
+                }
                 if (runqSize > 0) {
                     g = globrunqget(p, 0);
                     m.inheritTime = false;
@@ -785,8 +792,10 @@ public final class GmpScheduler implements Scheduler {
                 }
                 // Go: on the last pass, run the other processor's due timers (idle ones too);
                 // goroutines they ready land on our processor.
-                if (stealRunNext && victim.timers.wakeTime() != RuntimeTimer.NONE
-                        && victim.timers.run(RuntimeTimer.nanotime()) > 0) {
+                if (stealRunNext && victim.timers.wakeTime() != RuntimeTimer.NONE) {
+                    victim.timers.run(RuntimeTimer.nanotime());
+                    // Timers fired, or the heap lock's release unparked a goroutine waiting
+                    // for it: either lands in our queue (see findRunnable's final check).
                     G g = runqget(m, p);
                     if (g != null) {
                         return g;
