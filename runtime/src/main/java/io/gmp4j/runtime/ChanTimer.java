@@ -90,9 +90,10 @@ final class ChanTimer extends RuntimeTimer {
     @Override
     protected void fire(long firedSeq, long now) {
         if (f != null) {
-            if (firedSeq == seq) { // racy read: a stop racing the firing may or may not win, as in Go
-                spawn(f);
-            }
+            // Go: "if t.Stop returns false, the timer has already expired and f has been started
+            // in its own goroutine". The heap popped this timer, so a stop now returns false: f
+            // must start whatever seq says.
+            spawn(f);
             return;
         }
         if (lock.tryLock()) {

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
@@ -404,6 +405,64 @@ class TimerTest {
             });
             assertFalse(stoppedRan.get(), "a stopped afterFunc must never run");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void afterFuncRunsExactlyWhenStopReturnsFalseEvenWhenStopRacesTheFiring(String sched) throws Exception {
+        // Go: "if t.Stop returns false, then the timer has already expired and the function f
+        // has been started in its own goroutine"; if it returns true, f never runs. Timers due
+        // in 0–20 µs are stopped after a random 0–20 µs spin, so stop races the firing.
+        int n = 20_000;
+        try (GoRuntime rt = runtime(sched)) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(n);
+            boolean[] stopFailed = new boolean[n];
+            runInGoroutine(rt, () -> {
+                SplittableRandom r = new SplittableRandom(13);
+                for (int i = 0; i < n; i++) {
+                    int id = i;
+                    Timer t = Timer.afterFunc(Duration.ofNanos(r.nextInt(20_000)), () -> runs.incrementAndGet(id));
+                    long until = System.nanoTime() + r.nextInt(20_000);
+                    while (System.nanoTime() - until < 0) {
+                        Thread.onSpinWait();
+                    }
+                    stopFailed[i] = !t.stop();
+                }
+                // Every function whose stop failed must run (waited for, at most 10 s) ...
+                long deadline = System.nanoTime() + SECONDS.toNanos(10);
+                while (notRun(stopFailed, runs) > 0 && System.nanoTime() - deadline < 0) {
+                    Go.sleep(Duration.ofMillis(1));
+                }
+                // ... and none whose stop succeeded, even late (a later timer bounds the wait).
+                assertNotNull(Timer.after(Duration.ofMillis(100)).recv());
+            });
+            int stopFalse = 0;
+            int wronglyRan = 0;
+            int ranTwice = 0;
+            for (int i = 0; i < n; i++) {
+                stopFalse += stopFailed[i] ? 1 : 0;
+                if (!stopFailed[i] && runs.get(i) != 0) {
+                    wronglyRan++;
+                }
+                if (runs.get(i) > 1) {
+                    ranTwice++;
+                }
+            }
+            assertEquals(0, notRun(stopFailed, runs), "afterFuncs that never ran although stop() returned false"
+                    + " (of " + stopFalse + " whose stop returned false)");
+            assertEquals(0, wronglyRan, "afterFuncs that ran although stop() returned true");
+            assertEquals(0, ranTwice, "afterFuncs that ran more than once");
+        }
+    }
+
+    private static int notRun(boolean[] stopFailed, AtomicIntegerArray runs) {
+        int missing = 0;
+        for (int i = 0; i < stopFailed.length; i++) {
+            if (stopFailed[i] && runs.get(i) == 0) {
+                missing++;
+            }
+        }
+        return missing;
     }
 
     @Test
