@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Go's G/P/M scheduler ({@code runtime/proc.go}) on JDK virtual threads: the {@code gmp}
@@ -67,7 +66,7 @@ public final class GmpScheduler implements Scheduler {
     private final int[] coprimes;
 
     /** Go's sched.lock: global run queue and idle lists. */
-    private final ReentrantLock lock = new ReentrantLock();
+    private final RuntimeLock lock = new RuntimeLock();
     // Global run queue, linked through G.schedlink. Guarded by lock; size readable without it.
     private G runqHead;
     private G runqTail;

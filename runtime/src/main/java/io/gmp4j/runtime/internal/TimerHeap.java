@@ -2,7 +2,6 @@ package io.gmp4j.runtime.internal;
 
 import java.lang.System.Logger.Level;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A 4-ary min-heap of timers ordered by {@code when}, with its lock: Go's per-P
@@ -16,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class TimerHeap {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
 
-    final ReentrantLock lock = new ReentrantLock();
+    final RuntimeLock lock = new RuntimeLock();
     private RuntimeTimer[] heap = new RuntimeTimer[16];
     private int size;
     /** heap[0].when or NONE. Written under lock; read without it. */
