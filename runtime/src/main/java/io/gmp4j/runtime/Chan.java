@@ -117,22 +117,18 @@ public final class Chan<T> implements Iterable<T> {
             if (closed) {
                 throw new ChanClosedException("send on closed channel");
             }
-            r = recvq.dequeue();
-            if (r != null) {
-                sendDirect(r, value);
-                s = null;
-            } else if (qcount < dataqsiz) {
-                enqueueBuffered(value);
-                return;
-            } else {
+            r = sendNowLocked(value);
+            if (r == null) {
                 s = new Sudog("chan send", this, value);
                 sendq.enqueue(s);
+            } else {
+                s = null;
             }
         } finally {
             lock.unlock();
         }
         if (r != null) {
-            LockSupport.unpark(r.thread); // Go: goready after unlock
+            wake(r); // Go: goready after unlock
             return;
         }
         awaitPlain(s);
@@ -164,19 +160,14 @@ public final class Chan<T> implements Iterable<T> {
             if (closed) {
                 throw new ChanClosedException("send on closed channel");
             }
-            r = recvq.dequeue();
-            if (r != null) {
-                sendDirect(r, value);
-            } else if (qcount < dataqsiz) {
-                enqueueBuffered(value);
-                return true;
-            } else {
-                return false;
-            }
+            r = sendNowLocked(value);
         } finally {
             lock.unlock();
         }
-        LockSupport.unpark(r.thread);
+        if (r == null) {
+            return false;
+        }
+        wake(r);
         return true;
     }
 
@@ -195,19 +186,14 @@ public final class Chan<T> implements Iterable<T> {
             if (closed) {
                 return 0;
             }
-            r = recvq.dequeue();
-            if (r != null) {
-                sendDirect(r, value);
-            } else if (qcount < dataqsiz) {
-                enqueueBuffered(value);
-                return 1;
-            } else {
-                return 0;
-            }
+            r = sendNowLocked(value);
         } finally {
             lock.unlock();
         }
-        LockSupport.unpark(r.thread);
+        if (r == null) {
+            return 0;
+        }
+        wake(r);
         return 1;
     }
 
@@ -379,8 +365,33 @@ public final class Chan<T> implements Iterable<T> {
         return qcount;
     }
 
-    int capacity() {
-        return dataqsiz;
+
+    /** What {@link #sendNowLocked} returns when the value went into the buffer (nobody to wake). */
+    static final Sudog BUFFERED = new Sudog("buffered", null, null);
+
+    /**
+     * Go's chansend steps 4–5 on an open channel, lock held: hands the value to a waiting
+     * receiver and returns it (the caller unparks it with {@link #wake} after unlocking), or
+     * buffers it and returns {@link #BUFFERED}, or returns null when there is no room.
+     */
+    Sudog sendNowLocked(Object value) {
+        Sudog r = recvq.dequeue();
+        if (r != null) {
+            sendDirect(r, value);
+            return r;
+        }
+        if (qcount < dataqsiz) {
+            enqueueBuffered(value);
+            return BUFFERED;
+        }
+        return null;
+    }
+
+    /** Unparks the receiver {@link #sendNowLocked} completed, if any. Lock not held. */
+    static void wake(Sudog r) {
+        if (r != BUFFERED) {
+            LockSupport.unpark(r.thread);
+        }
     }
 
     /** Go's send: hands the value to a waiting receiver. Lock held. */

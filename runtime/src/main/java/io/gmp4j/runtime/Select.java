@@ -197,17 +197,10 @@ public final class Select {
                     selunlock(lockorder, np);
                     throw new ChanClosedException("send on closed channel");
                 }
-                Sudog r = c.recvq.dequeue();
+                Sudog r = c.sendNowLocked(cs.value);
                 if (r != null) {
-                    c.sendDirect(r, cs.value);
                     selunlock(lockorder, np);
-                    LockSupport.unpark(r.thread);
-                    cs.onSend.run();
-                    return cs.index;
-                }
-                if (c.qcountLocked() < c.capacity()) {
-                    c.enqueueBuffered(cs.value);
-                    selunlock(lockorder, np);
+                    Chan.wake(r);
                     cs.onSend.run();
                     return cs.index;
                 }
