@@ -10,11 +10,13 @@
 module io.gmp4j.runtime {
     requires org.jctools.core.jdk11;
     requires jdk.management;
+    requires jdk.jfr;
 
     exports io.gmp4j.runtime;
     exports io.gmp4j.runtime.spi;
 
     uses io.gmp4j.runtime.spi.SchedulerProvider;
+    uses io.gmp4j.runtime.spi.MonitorProvider;
 
     provides io.gmp4j.runtime.spi.SchedulerProvider with
             io.gmp4j.runtime.internal.GmpSchedulerProvider,

@@ -1,5 +1,7 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.runtime.internal.GmpScheduler;
+
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -110,6 +112,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireElement(value);
+        GmpScheduler.preemptPoint();
         Sudog r;
         Sudog s;
         lock.lock();
@@ -147,6 +150,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireElement(value);
+        GmpScheduler.preemptPoint();
         // Go's fast fail: not closed and full. Read full first (acquire), closed second: if the
         // channel was open at the second read it was open at the first, when it was full. (Go
         // reads closed first; with a receiver waiting and close racing, that order can report
@@ -208,6 +212,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T recv() {
+        GmpScheduler.preemptPoint();
         Sudog s;
         Sudog r;
         Object v;
@@ -247,6 +252,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
+        GmpScheduler.preemptPoint();
         // Go's fast path: seen empty means "nothing to receive at that moment". Unlike Go's
         // (v, ok), tryRecv returns null both for "not ready" and for "closed and drained", so
         // the closed flag does not need to be read here (Select reports the difference).

@@ -5,6 +5,7 @@ import io.gmp4j.runtime.internal.WaitReason;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -109,6 +110,34 @@ public final class Go {
         } catch (ArithmeticException e) {
             return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
+    }
+
+    /**
+     * Runs a call that blocks its thread — native code, blocking file I/O, anything that does
+     * not unmount a virtual thread — as Go runs a system call: on the {@code gmp} scheduler the
+     * goroutine's processor is marked as in a syscall, and if the call blocks for more than a
+     * system-monitor tick (20 µs) while other goroutines wait, the processor is handed to
+     * another machine thread (Go's {@code entersyscall}/{@code exitsyscall}). On return the
+     * goroutine takes its processor back (fast path), or an idle one, or waits in the global
+     * run queue for one. Without the system monitor, or on another scheduler, or outside a
+     * goroutine, the call just runs.
+     *
+     * <pre>{@code
+     * int n = Go.syscall(() -> fileInputStream.read(buf));
+     * }</pre>
+     *
+     * @param call the blocking call
+     * @param <T>  its result type
+     * @return what {@code call} returned
+     * @throws Exception what {@code call} threw, unchanged
+     */
+    public static <T> T syscall(Callable<T> call) throws Exception {
+        Objects.requireNonNull(call, "call");
+        GoRuntime rt = GoRuntime.currentOrNull();
+        if (rt == null) {
+            return call.call();
+        }
+        return rt.scheduler().syscall(call);
     }
 
     /**

@@ -5,9 +5,14 @@ import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.ThreadTimers;
 import io.gmp4j.runtime.internal.TimerService;
 import io.gmp4j.runtime.internal.WaitReason;
+import io.gmp4j.runtime.spi.Monitor;
+import io.gmp4j.runtime.spi.MonitorProvider;
+import io.gmp4j.runtime.spi.MonitorTarget;
+import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerProvider;
+import io.gmp4j.runtime.spi.SchedulerStats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +31,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -50,6 +57,15 @@ import java.util.concurrent.locks.LockSupport;
  * environment variable, else the number of available processors; its scheduler from
  * {@code -Dgmp4j.scheduler} (default {@code gmp}).
  *
+ * <p><b>System monitor.</b> When the {@code io.gmp4j.sysmon} module (a
+ * {@link MonitorProvider}) is on the module path, each runtime gets a monitor thread, Go's
+ * {@code sysmon}: it hands processors blocked in {@link Go#syscall} or held by a goroutine
+ * that does not yield for 10 ms to other machines, asks such goroutines to yield, runs overdue
+ * timers, prints {@code schedtrace} ({@code -Dgmp4j.schedtrace=MS},
+ * {@code -Dgmp4j.scheddetail=true}) and reports deadlocks ({@link DeadlockHandler}). Without
+ * it the runtime works, but a goroutine stuck in native code or a CPU loop keeps its processor
+ * and the goroutines queued behind it wait.
+ *
  * <p>Needs the JVM flag {@code --add-opens java.base/java.lang=io.gmp4j.runtime}; without it,
  * building a runtime on the {@code gmp} or {@code fifo} scheduler throws an
  * {@link IllegalStateException} that names the flag.
@@ -69,6 +85,17 @@ public final class GoRuntime implements AutoCloseable {
      */
     private final boolean carrierKnowsRuntime;
     private final long startNanos = System.nanoTime();
+    private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
+    private final String name = "gmp4j-" + RUNTIME_IDS.incrementAndGet();
+    private final long schedtraceMillis;
+    private final boolean scheddetail;
+    private final Consumer<? super String> traceOutput;
+    private final DeadlockHandler deadlockHandler;
+    private final AtomicLong sysmonTicks = new AtomicLong();
+    /** Progress signature of the last deadlock reported. Guarded by this. */
+    private long deadlockReportedAt = -1;
+    private final String monitorName;
+    private final Monitor monitor;
 
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
@@ -87,8 +114,17 @@ public final class GoRuntime implements AutoCloseable {
         SchedulerProvider provider = provider(b.scheduler);
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
-        this.scheduler = Objects.requireNonNull(provider.create(new SchedulerConfig(maxProcs)),
+        int maxMachines = b.maxMachines > 0 ? b.maxMachines : defaultMaxMachines();
+        if (maxMachines < maxProcs) {
+            throw new IllegalArgumentException("maxMachines: " + maxMachines + " is below maxProcs (" + maxProcs
+                    + "): every processor needs a machine thread; raise it or lower maxProcs");
+        }
+        this.scheduler = Objects.requireNonNull(provider.create(new SchedulerConfig(maxProcs, maxMachines)),
                 () -> "scheduler provider '" + schedulerName + "' returned no scheduler");
+        this.schedtraceMillis = b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0);
+        this.scheddetail = b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail");
+        this.traceOutput = b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr;
+        this.deadlockHandler = b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler();
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
         if (scheduler instanceof GmpScheduler gmp) {
             gmp.setOwner(this);
@@ -98,6 +134,27 @@ public final class GoRuntime implements AutoCloseable {
             carrierKnowsRuntime = false;
             perProcessorTimers = null;
         }
+        boolean wantMonitor = b.monitor != null ? b.monitor : !"false".equals(System.getProperty("gmp4j.sysmon"));
+        MonitorProvider mp = wantMonitor ? monitorProvider() : null;
+        if (mp != null) {
+            monitorName = mp.name();
+            monitor = Objects.requireNonNull(mp.start(new Target()),
+                    () -> "monitor provider '" + monitorName + "' returned no monitor");
+        } else {
+            monitorName = null;
+            monitor = null;
+        }
+    }
+
+    private static void printToStderr(String text) {
+        System.err.println(text);
+    }
+
+    private static MonitorProvider monitorProvider() {
+        for (MonitorProvider p : ServiceLoader.load(MonitorProvider.class, GoRuntime.class.getClassLoader())) {
+            return p;
+        }
+        return null;
     }
 
     /** Starts building a runtime. */
@@ -165,6 +222,7 @@ public final class GoRuntime implements AutoCloseable {
      */
     public Thread go(Runnable task) {
         Objects.requireNonNull(task, "task");
+        GmpScheduler.preemptPoint();
         live.incrementAndGet(); // before the closed check: close() sees either this or us its flag
         if (closed) {
             goroutineEnded();
@@ -272,7 +330,7 @@ public final class GoRuntime implements AutoCloseable {
 
     /** A snapshot of the scheduler's and the goroutines' counters. */
     public RuntimeStats stats() {
-        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get());
+        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), sysmonTicks.get());
     }
 
     /** Milliseconds since this runtime was built (the schedtrace clock). */
@@ -283,6 +341,177 @@ public final class GoRuntime implements AutoCloseable {
     /** Go's schedtrace line for this runtime, now. */
     public String schedtrace() {
         return stats().schedtrace(uptimeMillis());
+    }
+
+    /**
+     * Go's {@code schedtrace} with {@code scheddetail=1}: the {@code SCHED} line extended with
+     * Go's detail fields, then one line per processor, machine and goroutine, for example
+     * {@code   P0: status=1 schedtick=12 syscalltick=0 m=3 runqsize=0 gfreecnt=0 timerslen=0},
+     * {@code   M3: p=0 curg=41 mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=false
+     * blocked=false lockedg=nil} and {@code   G41: status=4(chan receive) m=nil lockedm=nil}.
+     * Goroutine status numbers are Go's: 1 runnable, 2 running, 3 syscall, 4 waiting.
+     *
+     * @return the lines, separated by {@code '\n'}, without a final terminator
+     */
+    public String schedtraceDetail() {
+        RuntimeStats st = stats();
+        StringBuilder sb = new StringBuilder(st.schedtraceHeader(uptimeMillis()));
+        sb.append(" gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=").append(st.idleProcs() == st.maxProcs());
+        Map<Long, Long> machineOf = new java.util.HashMap<>();
+        Map<Long, Boolean> inSyscall = new java.util.HashMap<>();
+        for (SchedulerStats.Processor p : st.processors()) {
+            sb.append("\n  P").append(p.id()).append(": status=").append(p.statusCode())
+                    .append(" schedtick=").append(p.schedTick())
+                    .append(" syscalltick=").append(p.syscallTick())
+                    .append(" m=").append(p.machine() < 0 ? "nil" : Long.toString(p.machine()))
+                    .append(" runqsize=").append(p.runQueue() + (p.runNext() ? 1 : 0))
+                    .append(" gfreecnt=0 timerslen=").append(p.timers());
+        }
+        for (SchedulerStats.Machine m : st.machines()) {
+            if (m.goroutine() >= 0) {
+                machineOf.put(m.goroutine(), m.id());
+                inSyscall.put(m.goroutine(), m.syscall());
+            }
+            sb.append("\n  M").append(m.id()).append(": p=").append(m.processor() < 0 ? "nil" : Integer.toString(m.processor()))
+                    .append(" curg=").append(m.goroutine() < 0 ? "nil" : Long.toString(m.goroutine()))
+                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(m.spinning())
+                    .append(" blocked=").append(m.blocked())
+                    .append(" lockedg=nil");
+        }
+        List<Thread> threads = new ArrayList<>(goroutines);
+        threads.sort(Comparator.comparingLong(Thread::threadId));
+        for (Thread t : threads) {
+            Thread.State state = t.getState();
+            if (state == Thread.State.TERMINATED) {
+                continue;
+            }
+            Long m = machineOf.get(t.threadId());
+            Object blocker = LockSupport.getBlocker(t);
+            int status;
+            String why = "";
+            if (m != null) {
+                status = Boolean.TRUE.equals(inSyscall.get(t.threadId())) ? 3 : 2;
+            } else if (state == Thread.State.RUNNABLE || state == Thread.State.NEW) {
+                status = 1;
+            } else {
+                status = 4;
+                why = blocker instanceof WaitReason w ? w.reason() : describe(t, state);
+            }
+            sb.append("\n  G").append(t.threadId()).append(": status=").append(status).append('(').append(why)
+                    .append(") m=").append(m == null ? "nil" : Long.toString(m)).append(" lockedm=nil");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The system monitor's provider name ({@code sysmon} for gmp4j's), or empty when no
+     * {@link MonitorProvider} is on the module path or the builder turned it off.
+     */
+    public Optional<String> monitorName() {
+        return Optional.ofNullable(monitorName);
+    }
+
+    // ---------------------------------------------------------------- deadlock (Go's checkdead)
+
+    /**
+     * Go's checkdead for this runtime; see {@link DeadlockHandler}. Looks twice: the state must
+     * hold at both looks with no scheduling progress in between.
+     */
+    private synchronized boolean checkDeadlock() {
+        if (deadlockHandler == DeadlockHandler.OFF || closed || live.get() <= 0) {
+            return false;
+        }
+        if (!quiet()) {
+            return false;
+        }
+        long progress = progress();
+        if (!allGoroutinesBlocked() || !quiet() || progress() != progress || !allGoroutinesBlocked()) {
+            return false;
+        }
+        if (deadlockReportedAt == progress) {
+            return true; // this deadlock was reported already
+        }
+        deadlockReportedAt = progress;
+        StringBuilder report = new StringBuilder(DeadlockHandler.FATAL).append("\n\n");
+        dumpGoroutines(report);
+        try {
+            deadlockHandler.onDeadlock(this, report.toString());
+        } catch (RuntimeException e) {
+            System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR, "deadlock handler failed", e);
+        }
+        return true;
+    }
+
+    /** No processor running or in a syscall, no timer pending. */
+    private boolean quiet() {
+        MonitoredScheduler ms = scheduler.monitored();
+        if (ms != null && ms.idleProcs() != ms.maxProcs()) {
+            return false;
+        }
+        return pendingTimers() == 0;
+    }
+
+    /** Changes whenever a goroutine was started, ended or scheduled afresh. */
+    private long progress() {
+        SchedulerStats st = scheduler.stats();
+        long ticks = 0;
+        for (SchedulerStats.Processor p : st.processors()) {
+            ticks += p.schedTick() + p.syscallTick();
+        }
+        return ticks * 31 + created.get() * 17 + exited.get();
+    }
+
+    /** Every live goroutine is parked, untimed, on a runtime primitive (a {@link WaitReason}). */
+    private boolean allGoroutinesBlocked() {
+        for (Thread t : goroutines) {
+            if (t.getState() != Thread.State.WAITING || !(LockSupport.getBlocker(t) instanceof WaitReason)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What the system monitor sees of this runtime. */
+    private final class Target implements MonitorTarget {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public MonitoredScheduler scheduler() {
+            return scheduler.monitored();
+        }
+
+        @Override
+        public long schedtraceMillis() {
+            return schedtraceMillis;
+        }
+
+        @Override
+        public String schedtrace(boolean detail) {
+            return detail ? schedtraceDetail() : GoRuntime.this.schedtrace();
+        }
+
+        @Override
+        public boolean scheddetail() {
+            return scheddetail;
+        }
+
+        @Override
+        public void printTrace(String text) {
+            traceOutput.accept(text);
+        }
+
+        @Override
+        public boolean checkDeadlock() {
+            return GoRuntime.this.checkDeadlock();
+        }
+
+        @Override
+        public void tick() {
+            sysmonTicks.incrementAndGet();
+        }
     }
 
     /**
@@ -374,6 +603,9 @@ public final class GoRuntime implements AutoCloseable {
                 }
             }
             if (!terminated) {
+                if (monitor != null) {
+                    monitor.stop();
+                }
                 TimerService tt = threadTimers;
                 if (tt != null) {
                     tt.shutdown();
@@ -471,6 +703,41 @@ public final class GoRuntime implements AutoCloseable {
         return Runtime.getRuntime().availableProcessors();
     }
 
+    static int defaultMaxMachines() {
+        String prop = System.getProperty("gmp4j.maxthreads");
+        if (prop == null) {
+            return SchedulerConfig.DEFAULT_MAX_MACHINES;
+        }
+        return parseProcs(prop, "-Dgmp4j.maxthreads");
+    }
+
+    private static long longProperty(String key, long dflt) {
+        String v = System.getProperty(key);
+        if (v == null || v.isBlank()) {
+            return dflt;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException("-D" + key + ": '" + v + "' (expected: milliseconds, an integer >= 0)");
+    }
+
+    private static DeadlockHandler defaultDeadlockHandler() {
+        String v = System.getProperty("gmp4j.deadlock", "print").trim();
+        return switch (v) {
+            case "print" -> DeadlockHandler.PRINT;
+            case "exit" -> DeadlockHandler.EXIT;
+            case "off" -> DeadlockHandler.OFF;
+            default -> throw new IllegalArgumentException("-Dgmp4j.deadlock: '" + v
+                    + "' (expected: print, exit or off)");
+        };
+    }
+
     private static int parseProcs(String value, String source) {
         try {
             int n = Integer.parseInt(value.trim());
@@ -488,8 +755,98 @@ public final class GoRuntime implements AutoCloseable {
         private int maxProcs;
         private String scheduler = "gmp";
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
+        private int maxMachines;
+        private Boolean monitor;
+        private long schedtraceMillis = -1;
+        private Boolean scheddetail;
+        private Consumer<? super String> traceOutput;
+        private DeadlockHandler deadlockHandler;
 
         private Builder() {}
+
+        /**
+         * Sets the most machine (platform) threads the scheduler may create, counting those
+         * blocked in syscalls (Go's {@code debug.SetMaxThreads}); default 10,000 or
+         * {@code -Dgmp4j.maxthreads}. At the cap a processor that would be handed off waits
+         * for a machine to come free instead (Go would abort the program).
+         *
+         * @param maxMachines at least 1, and at least the number of processors
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxMachines < 1}
+         */
+        public Builder maxMachines(int maxMachines) {
+            if (maxMachines < 1) {
+                throw new IllegalArgumentException("maxMachines: " + maxMachines + " (expected: >= 1)");
+            }
+            this.maxMachines = maxMachines;
+            return this;
+        }
+
+        /**
+         * Turns the system monitor on or off; default on when a {@link MonitorProvider} (the
+         * {@code io.gmp4j.sysmon} module) is on the module path, unless {@code -Dgmp4j.sysmon=false}.
+         *
+         * @param enabled whether to start the monitor
+         * @return this builder
+         */
+        public Builder monitor(boolean enabled) {
+            this.monitor = enabled;
+            return this;
+        }
+
+        /**
+         * Prints Go's {@code schedtrace} line every {@code period} (Go's
+         * {@code GODEBUG=schedtrace=MS}; also {@code -Dgmp4j.schedtrace=MS}). Needs the system
+         * monitor. {@link Duration#ZERO} turns it off.
+         *
+         * @param period how often, at least 1 ms, or zero
+         * @return this builder
+         * @throws IllegalArgumentException if negative or between 0 and 1 ms
+         */
+        public Builder schedtrace(Duration period) {
+            Objects.requireNonNull(period, "period");
+            long ms = period.toMillis();
+            if (period.isNegative() || (ms == 0 && !period.isZero())) {
+                throw new IllegalArgumentException("schedtrace: " + period + " (expected: zero, or at least 1 ms)");
+            }
+            this.schedtraceMillis = ms;
+            return this;
+        }
+
+        /**
+         * Adds Go's {@code scheddetail=1} lines (per processor, machine and goroutine) to every
+         * schedtrace (also {@code -Dgmp4j.scheddetail=true}).
+         *
+         * @param detail whether to print the detail lines
+         * @return this builder
+         */
+        public Builder scheddetail(boolean detail) {
+            this.scheddetail = detail;
+            return this;
+        }
+
+        /**
+         * Where schedtrace blocks go; default standard error, as Go's.
+         *
+         * @param output receives each block (one or more lines, no final terminator)
+         * @return this builder
+         */
+        public Builder traceOutput(Consumer<? super String> output) {
+            this.traceOutput = Objects.requireNonNull(output, "output");
+            return this;
+        }
+
+        /**
+         * Sets what happens when the system monitor finds the runtime deadlocked; default
+         * {@link DeadlockHandler#PRINT}, or {@code -Dgmp4j.deadlock=print|exit|off}.
+         *
+         * @param handler the handler; {@link DeadlockHandler#OFF} disables the check
+         * @return this builder
+         */
+        public Builder deadlockHandler(DeadlockHandler handler) {
+            this.deadlockHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
 
         /**
          * Sets the number of processors (Go's {@code GOMAXPROCS}); the default comes from

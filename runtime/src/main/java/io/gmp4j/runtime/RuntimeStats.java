@@ -21,22 +21,30 @@ import java.util.List;
  * @param goroutines        goroutines alive now (Go's {@code runtime.NumGoroutine})
  * @param goroutinesCreated goroutines started since the runtime was built
  * @param goroutinesExited  goroutines that ran to completion
+ * @param handoffs          processors the system monitor took from a machine (stuck in a syscall,
+ *                          or held by one goroutine for 10 ms) and handed to another
+ * @param preemptRequests   requests to yield made to goroutines that held a processor for 10 ms
+ * @param syscalls          {@link Go#syscall} calls made on the scheduler's processors
+ * @param sysmonTicks       cycles of the system monitor (0 without one)
  * @param processors        per-processor counters, in id order (empty for schedulers without processors)
+ * @param machines          per-machine state (empty for schedulers that do not report it)
  */
 public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int threads, int spinningThreads,
                            boolean needSpinning, int idleThreads, long globalRunQueue, long steals,
                            long goroutines, long goroutinesCreated, long goroutinesExited,
-                           List<SchedulerStats.Processor> processors) {
+                           long handoffs, long preemptRequests, long syscalls, long sysmonTicks,
+                           List<SchedulerStats.Processor> processors, List<SchedulerStats.Machine> machines) {
 
-    /** Copies the processor list. */
+    /** Copies the lists. */
     public RuntimeStats {
         processors = List.copyOf(processors);
+        machines = List.copyOf(machines);
     }
 
-    static RuntimeStats of(SchedulerStats s, long live, long created, long exited) {
+    static RuntimeStats of(SchedulerStats s, long live, long created, long exited, long sysmonTicks) {
         return new RuntimeStats(s.scheduler(), s.maxProcs(), s.idleProcs(), s.threads(), s.spinningThreads(),
                 s.needSpinning(), s.idleThreads(), s.globalRunQueue(), s.steals(), live, created, exited,
-                s.processors());
+                s.handoffs(), s.preemptRequests(), s.syscalls(), sysmonTicks, s.processors(), s.machines());
     }
 
     /**
@@ -48,15 +56,8 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
      * @return the line, without a line terminator
      */
     public String schedtrace(long uptimeMillis) {
-        StringBuilder sb = new StringBuilder(96 + 4 * processors.size());
-        sb.append("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(maxProcs)
-                .append(" idleprocs=").append(idleProcs)
-                .append(" threads=").append(threads)
-                .append(" spinningthreads=").append(spinningThreads)
-                .append(" needspinning=").append(needSpinning ? 1 : 0)
-                .append(" idlethreads=").append(idleThreads)
-                .append(" runqueue=").append(globalRunQueue)
-                .append(" [");
+        StringBuilder sb = new StringBuilder(schedtraceHeader(uptimeMillis));
+        sb.append(" [");
         for (int i = 0; i < processors.size(); i++) {
             if (i > 0) {
                 sb.append(' ');
@@ -64,6 +65,25 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
             sb.append(processors.get(i).runQueue());
         }
         return sb.append(']').toString();
+    }
+
+    /**
+     * The schedtrace line up to {@code runqueue=} (without the per-processor queue lengths),
+     * the start of the {@code scheddetail} header.
+     *
+     * @param uptimeMillis milliseconds since the runtime started
+     * @return the text
+     */
+    public String schedtraceHeader(long uptimeMillis) {
+        StringBuilder sb = new StringBuilder(96 + 4 * processors.size());
+        sb.append("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(maxProcs)
+                .append(" idleprocs=").append(idleProcs)
+                .append(" threads=").append(threads)
+                .append(" spinningthreads=").append(spinningThreads)
+                .append(" needspinning=").append(needSpinning ? 1 : 0)
+                .append(" idlethreads=").append(idleThreads)
+                .append(" runqueue=").append(globalRunQueue);
+        return sb.toString();
     }
 
     /** Sum of the processors' schedule ticks (time slices started). */

@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.WaitReason;
 
 import java.util.ArrayList;
@@ -127,6 +128,7 @@ public final class Select {
          * @throws GoInterruptedException if the thread is interrupted while waiting (no case ran)
          */
         public int run() {
+            GmpScheduler.preemptPoint();
             return selectgo(this);
         }
     }

@@ -1,13 +1,18 @@
 package io.gmp4j.runtime.internal;
 
+import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerStats;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,11 +55,16 @@ import java.util.concurrent.locks.LockSupport;
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
  * {@code usleep(3)}); without a poller, one idle machine waits for the earliest timer with a timed park (Go blocks in netpoll); the poller SPI hooks in later.
  */
-public final class GmpScheduler implements Scheduler {
+public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
-
-    /** Go's sched.maxmcount. */
-    static final int MAX_MACHINES = 10_000;
+    private static final VarHandle ALLP = MethodHandles.arrayElementVarHandle(Processor[].class);
+    /**
+     * Preemption requests not yet honoured, in every gmp runtime of the JVM: the runtime calls
+     * that honour requests read this one field and look further only when it is non-zero.
+     */
+    private static final AtomicInteger PENDING_PREEMPTS = new AtomicInteger();
+    /** Timers overdue by this much are run by the monitor: nobody else is serving them. */
+    private static final long OVERDUE_NANOS = 1_000_000;
     /** Go's stealTries. */
     private static final int STEAL_TRIES = 4;
     /** Go: the global queue is checked first every 61st schedule tick. */
@@ -62,7 +72,12 @@ public final class GmpScheduler implements Scheduler {
 
     final String threadNamePrefix;
     private final int maxProcs;
+    /** Go's sched.maxmcount. */
+    private final int maxMachines;
+    /** The processors by id; a slot changes only when the monitor retires its processor. */
     private final Processor[] allp;
+    /** Retired processors whose old machine may still push into them (monitor's sweep). */
+    private final ConcurrentLinkedQueue<Processor> retired = new ConcurrentLinkedQueue<>();
     private final int[] coprimes;
 
     /** Go's sched.lock: global run queue and idle lists. */
@@ -102,16 +117,24 @@ public final class GmpScheduler implements Scheduler {
     private final AtomicLong steals = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
     private final AtomicLong loopErrors = new AtomicLong();
+    private final AtomicLong handoffs = new AtomicLong();
+    private final AtomicLong preemptRequests = new AtomicLong();
+    /** Processor hand-offs refused because the machine cap was reached. */
+    private final AtomicLong machineCapHits = new AtomicLong();
+    /** Go's sched.sysmonwait: the monitor sleeps until a processor becomes busy. */
+    private volatile Thread monitorSleeper;
 
     GmpScheduler(SchedulerConfig config, String threadNamePrefix) {
         JdkAccess.require();
         this.maxProcs = config.maxProcs();
+        this.maxMachines = config.maxMachines();
         this.threadNamePrefix = threadNamePrefix;
         this.allp = new Processor[maxProcs];
         for (int i = maxProcs - 1; i >= 0; i--) {
-            allp[i] = new Processor(i);
-            allp[i].link = pidle;
-            pidle = allp[i];
+            Processor p = new Processor(i);
+            p.link = pidle;
+            pidle = p;
+            allp[i] = p;
         }
         npidle.set(maxProcs);
         this.coprimes = coprimes(maxProcs);
@@ -142,7 +165,9 @@ public final class GmpScheduler implements Scheduler {
         Thread carrier = JdkAccess.currentCarrierThread();
         if (carrier instanceof Machine m && m.sched == this) {
             Processor p = m.p;
-            if (p != null) {
+            // Not RUNNING: in a syscall (the processor is up for grabs) or retired by the
+            // monitor (it belongs to no one): the goroutine goes to the global queue.
+            if (p != null && p.status == Processor.RUNNING) {
                 if (carrier == Thread.currentThread()) {
                     if (m.curg == null) {
                         // A timer fired on this machine (findRunnable): Go's goready from
@@ -265,10 +290,12 @@ public final class GmpScheduler implements Scheduler {
 
     // ---------------------------------------------------------------- idle processors and machines
 
-    /** Go's pidleput. Lock held; p has an empty run queue. */
+    /** Go's pidleput. Lock held; p has an empty run queue and is IDLE (released or fresh). */
     private void pidleput(Processor p) {
         assert lock.isHeldByCurrentThread();
-        p.status = Processor.IDLE;
+        if (p.status != Processor.IDLE) {
+            throw new InternalError("runtime: pidleput " + p + " status " + Processor.statusName(p.status));
+        }
         p.link = pidle;
         pidle = p;
         npidle.incrementAndGet();
@@ -303,18 +330,65 @@ public final class GmpScheduler implements Scheduler {
         p.m = m;
         p.status = Processor.RUNNING;
         m.p = p;
+        Thread sleeper = monitorSleeper;
+        if (sleeper != null) {
+            LockSupport.unpark(sleeper); // Go: a processor left idle; sysmon leaves its deep sleep
+        }
     }
 
-    /** Go's releasep. */
+    /**
+     * Go's releasep: leaves the processor IDLE for pidleput or a hand-off. Returns null if the
+     * monitor retired it meanwhile (then this machine has no processor any more).
+     */
     private Processor releasep(Machine m) {
         Processor p = m.p;
         if (p.m != m) {
             throw new InternalError("runtime: releasep " + p + " not owned by " + m);
         }
+        if (!p.casStatus(Processor.RUNNING, Processor.IDLE)) {
+            dropRetired(m, p);
+            return null;
+        }
         p.m = null;
-        p.status = Processor.IDLE; // Go: releasep leaves the P _Pidle; pidleput or a hand-off follows
         m.p = null;
         return p;
+    }
+
+    /**
+     * The monitor retired m's processor: move what this machine (its only producer) queued
+     * there to the global queue, and let go of it. On m's OS thread only.
+     */
+    private void dropRetired(Machine m, Processor p) {
+        if (p.status != Processor.RETIRED) {
+            throw new InternalError("runtime: dropRetired " + p + " status " + Processor.statusName(p.status));
+        }
+        if (p.clearPreempt()) {
+            PENDING_PREEMPTS.decrementAndGet();
+        }
+        m.p = null;
+        p.m = null;
+        moveToGlobal(p);
+        p.released = true;
+    }
+
+    /** Moves every goroutine queued on p to the global queue and wakes a processor for them. */
+    private void moveToGlobal(Processor p) {
+        int[] n = new int[1];
+        G batch = p.drainAll(n);
+        if (batch == null) {
+            return;
+        }
+        G tail = batch;
+        while (tail.schedlink != null) {
+            tail = tail.schedlink;
+        }
+        lock.lock();
+        try {
+            globrunqputbatch(batch, tail, n[0]);
+        } finally {
+            lock.unlock();
+        }
+        wakep();
     }
 
     /**
@@ -370,8 +444,19 @@ public final class GmpScheduler implements Scheduler {
                 m.schedlink = null;
                 nmidle--;
             } else {
-                if (mcount >= MAX_MACHINES) {
-                    throw new InternalError("runtime: program exceeds " + MAX_MACHINES + "-thread limit");
+                if (mcount >= maxMachines) {
+                    // Go throws "thread exhaustion". A library should not take the JVM down:
+                    // the processor waits on the idle list for the next free machine.
+                    pidleput(p);
+                    if (spinning) {
+                        nmspinning.decrementAndGet();
+                    }
+                    if (machineCapHits.getAndIncrement() == 0) {
+                        LOG.log(Level.WARNING, "runtime: " + maxMachines + " machine threads in use (the cap: "
+                                + "GoRuntime.Builder.maxMachines or -Dgmp4j.maxthreads); a processor waits idle "
+                                + "until one is free");
+                    }
+                    return;
                 }
                 mcount++;
                 m = new Machine(this, mnext++, p, spinning);
@@ -455,7 +540,10 @@ public final class GmpScheduler implements Scheduler {
             // (Go's handoffp) so its goroutines are not stranded with this dying thread.
             Processor held = m.p;
             if (held != null) {
-                releasep(m);
+                if (held.status == Processor.SYSCALL) {
+                    held.casStatus(Processor.SYSCALL, Processor.RUNNING);
+                }
+                held = releasep(m);
                 if (m.spinning) {
                     m.spinning = false;
                     nmspinning.decrementAndGet();
@@ -501,6 +589,15 @@ public final class GmpScheduler implements Scheduler {
         top:
         while (true) {
             Processor p = m.p;
+            if (p == null || p.status != Processor.RUNNING) {
+                if (!regainProcessor(m)) {
+                    return null;
+                }
+                p = m.p;
+            }
+            if (p.preempt()) {
+                honourPreemptInScheduler(p);
+            }
             G g;
             checkTimers(p); // Go: pp.timers.check(0) at the top of findRunnable
             // Fairness: a pair of goroutines re-spawning each other must not starve the global queue.
@@ -546,6 +643,9 @@ public final class GmpScheduler implements Scheduler {
             // Nothing found: give the processor up.
             lock.lock();
             try {
+                if (p.status != Processor.RUNNING) {
+                    continue top; // retired by the monitor meanwhile
+                }
                 if (!p.runqEmpty()) {
                     // Unlike Go's, our local queue can grow behind the owner's back while it is
                     // in findRunnable: releasing a lock (a timer heap's, sched.lock) unparks a
@@ -562,7 +662,11 @@ public final class GmpScheduler implements Scheduler {
                     becomeSpinning(m);
                     continue top;
                 }
-                pidleput(releasep(m));
+                Processor released = releasep(m);
+                if (released == null) {
+                    continue top;
+                }
+                pidleput(released);
             } finally {
                 lock.unlock();
             }
@@ -608,6 +712,66 @@ public final class GmpScheduler implements Scheduler {
         }
     }
 
+    /**
+     * The machine returns to its scheduler without a usable processor: its goroutine unmounted
+     * inside {@code Go.syscall} (the processor is still marked in a syscall: take it back), the
+     * monitor retired the processor while a goroutine held it, or {@code exitsyscall} found no
+     * processor and queued its goroutine globally. Go: the machine takes an idle processor,
+     * else stops ({@code exitsyscall0}'s {@code stopm}). Returns false on termination.
+     */
+    private boolean regainProcessor(Machine m) {
+        Processor p = m.p;
+        if (p != null) {
+            if (p.status == Processor.SYSCALL && p.casStatus(Processor.SYSCALL, Processor.RUNNING)) {
+                m.inSyscall = false;
+                return true;
+            }
+            if (p.status == Processor.RUNNING) {
+                return true;
+            }
+            dropRetired(m, p);
+        }
+        m.inSyscall = false;
+        while (true) {
+            Processor idle = null;
+            if (npidle.get() > 0) {
+                lock.lock();
+                try {
+                    idle = pidleget();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (idle != null) {
+                acquirep(m, idle);
+                return true;
+            }
+            if (!stopm(m)) {
+                return false;
+            }
+            if (m.p != null) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * The monitor asked this processor's goroutine to yield and it parked or yielded before
+     * seeing the request: the goroutine that was made ready meanwhile must not inherit the
+     * time slice (a pair of goroutines readying each other through runnext never ends one),
+     * so runnext goes to the back of the local queue, behind what waited there.
+     */
+    private void honourPreemptInScheduler(Processor p) {
+        if (!p.clearPreempt()) {
+            return;
+        }
+        PENDING_PREEMPTS.decrementAndGet();
+        G next = p.runnext();
+        if (next != null && p.casRunnext(next, null)) {
+            runqput(p, next, false);
+        }
+    }
+
     // ---------------------------------------------------------------- timers
 
     /** Go's checkTimers: runs p's due timers; reads the clock only when p has any timer. */
@@ -621,19 +785,25 @@ public final class GmpScheduler implements Scheduler {
     /** The earliest timer of any processor (Go's checkTimersNoP), or NONE. */
     private long earliestTimer() {
         long next = RuntimeTimer.NONE;
-        for (Processor p : allp) {
-            next = Math.min(next, p.timers.wakeTime());
+        for (int i = 0; i < maxProcs; i++) {
+            next = Math.min(next, proc(i).timers.wakeTime());
         }
         return next;
     }
 
     /** Runs every processor's due timers (the timer waiter, with or without a processor). */
     private void runAllTimers(long now) {
-        for (Processor p : allp) {
-            if (p.timers.wakeTime() <= now) {
-                p.timers.run(now);
+        for (int i = 0; i < maxProcs; i++) {
+            TimerHeap h = proc(i).timers;
+            if (h.wakeTime() <= now) {
+                h.run(now);
             }
         }
+    }
+
+    /** The processor in slot i now. */
+    private Processor proc(int i) {
+        return (Processor) ALLP.getAcquire(allp, i);
     }
 
     /**
@@ -726,7 +896,7 @@ public final class GmpScheduler implements Scheduler {
             }
             if (p == null) {
                 // Not on one of our processors (a platform thread): spread by thread.
-                p = allp[(int) (Thread.currentThread().threadId() % maxProcs)];
+                p = proc((int) (Thread.currentThread().threadId() % maxProcs));
             }
             boolean earliest;
             p.timers.lock.lock();
@@ -743,8 +913,8 @@ public final class GmpScheduler implements Scheduler {
         @Override
         public int pending() {
             int n = 0;
-            for (Processor p : allp) {
-                n += p.timers.size();
+            for (int i = 0; i < maxProcs; i++) {
+                n += proc(i).timers.size();
             }
             return n;
         }
@@ -757,7 +927,8 @@ public final class GmpScheduler implements Scheduler {
 
     /** Go's checkRunqsNoP: an idle processor to go after a busy one's local work, or null. */
     private Processor checkRunqsNoP() {
-        for (Processor victim : allp) {
+        for (int i = 0; i < maxProcs; i++) {
+            Processor victim = proc(i);
             if (victim.status != Processor.IDLE && !victim.runqEmpty()) {
                 lock.lock();
                 try {
@@ -785,7 +956,7 @@ public final class GmpScheduler implements Scheduler {
             int pos = r % count;
             int inc = coprimes[(r / count) % coprimes.length];
             for (int j = 0; j < count; j++, pos = (pos + inc) % count) {
-                Processor victim = allp[pos];
+                Processor victim = proc(pos);
                 if (victim == p) {
                     continue;
                 }
@@ -806,6 +977,13 @@ public final class GmpScheduler implements Scheduler {
                 G g = p.runqsteal(victim, stealRunNext);
                 if (g != null) {
                     steals.addAndGet(p.lastStolen);
+                    StealEvent e = new StealEvent();
+                    if (e.shouldCommit()) {
+                        e.thief = p.id;
+                        e.victim = victim.id;
+                        e.count = p.lastStolen;
+                        e.commit();
+                    }
                     return g;
                 }
             }
@@ -837,14 +1015,362 @@ public final class GmpScheduler implements Scheduler {
 
     @Override
     public void checkpoint() {
-        Thread carrier = JdkAccess.currentCarrierThread();
-        if (carrier instanceof Machine m && m.sched == this) {
+        if (PENDING_PREEMPTS.get() != 0) {
+            honourPreemptRequest();
+        }
+    }
+
+    /**
+     * Honours a preemption request at a runtime call (Go's morestack check at a function
+     * prologue): costs one shared field read when no request is pending anywhere.
+     */
+    public static void preemptPoint() {
+        if (PENDING_PREEMPTS.get() != 0) {
+            honourPreemptRequest();
+        }
+    }
+
+    private static void honourPreemptRequest() {
+        if (!Thread.currentThread().isVirtual()) {
+            return;
+        }
+        if (JdkAccess.currentCarrierThread() instanceof Machine m) {
             Processor p = m.p;
-            if (p != null && p.preempt) {
-                p.preempt = false;
-                Thread.yield(); // Go: gopreempt_m puts it on the global queue
+            if (p != null && p.preempt() && p.clearPreempt()) {
+                PENDING_PREEMPTS.decrementAndGet();
+                Thread.yield(); // Go: gopreempt_m puts the goroutine on the global queue
             }
         }
+    }
+
+    // ---------------------------------------------------------------- syscalls
+
+    /**
+     * Go's entersyscall/exitsyscall around a blocking call. Entry marks the processor
+     * SYSCALL (it stays wired to this machine; the monitor may retire and replace it after a
+     * tick). Exit: fast path — the processor is still ours in the same syscall, CAS it back
+     * to RUNNING; else take an idle processor; else (Go's exitsyscall0) yield into the global
+     * queue, and this machine, now without a processor, stops.
+     */
+    @Override
+    public <T> T syscall(Callable<T> call) throws Exception {
+        Machine m = currentMachine();
+        if (m == null) {
+            return call.call(); // a platform thread or another scheduler's thread: nothing to hand off
+        }
+        Processor p = m.p;
+        if (p == null || p.status != Processor.RUNNING) {
+            return call.call(); // nested, or already without a processor: exit handles it
+        }
+        long tick = p.syscalltick();
+        p.incSyscalls();
+        if (!p.casStatus(Processor.RUNNING, Processor.SYSCALL)) {
+            try {
+                return call.call(); // retired just now: run without a processor
+            } finally {
+                exitsyscall(null, 0);
+            }
+        }
+        m.inSyscall = true;
+        try {
+            return call.call();
+        } finally {
+            if (currentMachine() == m && m.p == p && p.syscalltick() == tick
+                    && p.casStatus(Processor.SYSCALL, Processor.RUNNING)) {
+                p.incSyscalltick(); // Go's exitsyscall fast path
+                m.inSyscall = false;
+            } else {
+                exitsyscall(p, tick);
+            }
+        }
+    }
+
+    /** exitsyscall when the fast path failed: see {@link #syscall}. */
+    private void exitsyscall(Processor entered, long tick) {
+        Machine m = currentMachine();
+        if (m == null) {
+            return;
+        }
+        Processor p = m.p;
+        if (p != null) {
+            if (p.status == Processor.RUNNING) {
+                m.inSyscall = false;
+                return; // the goroutine unmounted in the call and runs on a held processor now
+            }
+            if (p == entered && p.syscalltick() == tick && p.casStatus(Processor.SYSCALL, Processor.RUNNING)) {
+                p.incSyscalltick();
+                m.inSyscall = false;
+                return;
+            }
+            if (p.status == Processor.RETIRED) {
+                dropRetired(m, p);
+            }
+        }
+        if (m.p == null) {
+            // Go's exitsyscallfast_pidle.
+            Processor idle = null;
+            if (npidle.get() > 0) {
+                lock.lock();
+                try {
+                    idle = pidleget();
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (idle != null) {
+                acquirep(m, idle);
+                m.inSyscall = false;
+                return;
+            }
+            // Go's exitsyscall0: the goroutine goes to the global queue (ready() sees no
+            // processor); the machine finds it has none and stops (regainProcessor).
+            Thread.yield();
+        }
+    }
+
+    /** The machine carrying the calling goroutine, if it is one of ours. */
+    private Machine currentMachine() {
+        if (!Thread.currentThread().isVirtual()) {
+            return null;
+        }
+        return JdkAccess.currentCarrierThread() instanceof Machine m && m.sched == this ? m : null;
+    }
+
+    // ---------------------------------------------------------------- the monitor's view (Go's sysmon)
+
+    @Override
+    public MonitoredScheduler monitored() {
+        return this;
+    }
+
+    @Override
+    public int maxProcs() {
+        return maxProcs;
+    }
+
+    @Override
+    public int maxMachines() {
+        return maxMachines;
+    }
+
+    @Override
+    public int status(int id) {
+        int st = proc(id).status;
+        return switch (st) {
+            case Processor.IDLE -> STATUS_IDLE;
+            case Processor.SYSCALL -> STATUS_SYSCALL;
+            default -> STATUS_RUNNING; // RETIRED only for the instant before the slot is replaced
+        };
+    }
+
+    @Override
+    public long schedtick(int id) {
+        return proc(id).schedtick();
+    }
+
+    @Override
+    public long syscalltick(int id) {
+        return proc(id).syscalltick();
+    }
+
+    @Override
+    public boolean runqEmpty(int id) {
+        return proc(id).runqEmpty();
+    }
+
+    @Override
+    public int idleProcs() {
+        return npidle.get();
+    }
+
+    @Override
+    public int spinningMachines() {
+        return nmspinning.get();
+    }
+
+    @Override
+    public long globalRunQueue() {
+        return runqSize;
+    }
+
+    @Override
+    public boolean preempt(int id) {
+        Processor p = proc(id);
+        Machine m = p.m;
+        G g = m == null ? null : m.curg;
+        if (p.status != Processor.RUNNING || g == null) {
+            return false; // Go's preemptone: no M, or no user goroutine running
+        }
+        if (p.requestPreempt()) {
+            PENDING_PREEMPTS.incrementAndGet();
+        }
+        preemptRequests.incrementAndGet();
+        PreemptEvent e = new PreemptEvent();
+        if (e.shouldCommit()) {
+            e.processor = id;
+            e.goroutine = g.thread == null ? -1 : g.thread.threadId();
+            e.commit();
+        }
+        return true;
+    }
+
+    @Override
+    public boolean retakeSyscall(int id, long syscalltick) {
+        Processor p = proc(id);
+        if (p.status != Processor.SYSCALL || p.syscalltick() != syscalltick) {
+            return false;
+        }
+        if (!canHandOff() || !p.casStatus(Processor.SYSCALL, Processor.RETIRED)) {
+            return false;
+        }
+        handoffRetired(p, "syscall");
+        return true;
+    }
+
+    @Override
+    public boolean retakeRunning(int id, long schedtick) {
+        Processor p = proc(id);
+        Machine m = p.m;
+        if (p.status != Processor.RUNNING || p.schedtick() != schedtick || m == null || m.curg == null) {
+            return false; // moved on, or the machine is in its scheduler, not in a goroutine
+        }
+        if (!canHandOff() || !p.casStatus(Processor.RUNNING, Processor.RETIRED)) {
+            return false;
+        }
+        handoffRetired(p, "held");
+        return true;
+    }
+
+    /** Whether a machine is free or may be created for a hand-off. */
+    private boolean canHandOff() {
+        if (terminating) {
+            return false;
+        }
+        lock.lock();
+        try {
+            return nmidle > 0 || mcount < maxMachines;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Replaces a processor the monitor just retired with a fresh one carrying its queued
+     * goroutines, and hands that to another machine (Go's handoffp). The monitor's thread is
+     * the fresh processor's only producer until then.
+     */
+    private void handoffRetired(Processor old, String reason) {
+        Machine from = old.m;
+        Processor fresh = new Processor(old);
+        int[] n = new int[1];
+        G g = old.drainAll(n);
+        while (g != null) {
+            G next = g.schedlink;
+            g.schedlink = null;
+            if (fresh.runqput(g, false) != null) {
+                throw new InternalError("runtime: handoff overflowed a fresh local queue");
+            }
+            g = next;
+        }
+        ALLP.setRelease(allp, old.id, fresh);
+        retired.add(old);
+        handoffs.incrementAndGet();
+        HandoffEvent e = new HandoffEvent();
+        if (e.shouldCommit()) {
+            e.processor = old.id;
+            e.reason = reason;
+            e.machine = from == null ? -1 : from.mid;
+            e.queued = n[0];
+            e.commit();
+        }
+        handoffp(fresh);
+    }
+
+    /**
+     * Go's handoffp: a processor nobody runs. Start a machine for it if it has local work or
+     * there is global work; start a spinning one if nobody looks for work; else idle it (and
+     * make sure someone waits for its timers).
+     */
+    private void handoffp(Processor p) {
+        if (!p.runqEmpty() || runqSize > 0) {
+            startm(p, false);
+            return;
+        }
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            needspinning.set(0);
+            startm(p, true);
+            return;
+        }
+        boolean idled;
+        lock.lock();
+        try {
+            idled = runqSize == 0;
+            if (idled) {
+                pidleput(p);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (!idled) {
+            startm(p, false);
+            return;
+        }
+        long when = p.timers.wakeTime();
+        if (when != RuntimeTimer.NONE) {
+            wakeTimerWaiter(when);
+        }
+    }
+
+    @Override
+    public long runOverdueTimers(long now) {
+        // Goroutines the old machines of retired processors queued after the hand-off.
+        for (Processor old : retired) {
+            if (old.released) {
+                retired.remove(old);
+            }
+            if (!old.runqEmpty()) {
+                moveToGlobal(old);
+            }
+        }
+        // Timers overdue by a millisecond have no machine serving them (their processor is held
+        // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
+        // goes to the global queue.
+        long next = RuntimeTimer.NONE;
+        for (int i = 0; i < maxProcs; i++) {
+            TimerHeap h = proc(i).timers;
+            long when = h.wakeTime();
+            if (when != RuntimeTimer.NONE && when + OVERDUE_NANOS <= now) {
+                h.run(now);
+                when = h.wakeTime();
+            }
+            next = Math.min(next, when);
+        }
+        return next == RuntimeTimer.NONE ? Long.MAX_VALUE : next;
+    }
+
+    @Override
+    public int pollNetworkIfStale(long now) {
+        return 0; // no network poller is wired into this scheduler yet
+    }
+
+    @Override
+    public boolean sleepWhileIdle(long nanos) {
+        Thread self = Thread.currentThread();
+        lock.lock();
+        try {
+            if (npidle.get() != maxProcs || terminating) {
+                return false;
+            }
+            monitorSleeper = self; // Go's sysmonwait; acquirep unparks it
+        } finally {
+            lock.unlock();
+        }
+        try {
+            LockSupport.parkNanos(this, nanos);
+        } finally {
+            monitorSleeper = null;
+        }
+        return true;
     }
 
     @Override
@@ -888,9 +1414,25 @@ public final class GmpScheduler implements Scheduler {
     @Override
     public SchedulerStats stats() {
         List<SchedulerStats.Processor> ps = new ArrayList<>(maxProcs);
-        for (Processor p : allp) {
+        long syscalls = 0;
+        for (int i = 0; i < maxProcs; i++) {
+            Processor p = proc(i);
+            Machine pm = p.m;
             ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(p.status), p.runq.size(),
-                    p.runnext() != null, p.schedtick(), p.steals()));
+                    p.runnext() != null, p.schedtick(), p.steals(), p.syscalltick(), pm == null ? -1 : pm.mid,
+                    p.timers.size()));
+            syscalls += p.syscalls();
+        }
+        List<SchedulerStats.Machine> ms = new ArrayList<>();
+        for (Machine m : allm) {
+            if (!m.isAlive()) {
+                continue;
+            }
+            Processor mp = m.p;
+            G g = m.curg;
+            ms.add(new SchedulerStats.Machine(m.mid, mp == null ? -1 : mp.id,
+                    g == null || g.thread == null ? -1 : g.thread.threadId(), m.spinning, m.parked,
+                    m.inSyscall || (mp == null && g != null)));
         }
         int threads;
         int idleThreads;
@@ -902,7 +1444,8 @@ public final class GmpScheduler implements Scheduler {
             lock.unlock();
         }
         return new SchedulerStats("gmp", maxProcs, npidle.get(), threads, nmspinning.get(),
-                needspinning.get() == 1, idleThreads, runqSize, steals.get(), ps);
+                needspinning.get() == 1, idleThreads, runqSize, steals.get(), handoffs.get(),
+                preemptRequests.get(), syscalls, ps, ms);
     }
 
     /**

@@ -14,7 +14,11 @@ final class Machine extends Thread {
     final GmpScheduler sched;
     final long mid;
 
-    /** The held processor; written only by this thread (acquirep/releasep). */
+    /**
+     * The held processor; written only on this machine's OS thread (by the machine, or by the
+     * goroutine it carries: acquirep/releasep/exitsyscall). The monitor never writes it; it
+     * retires the processor instead (see {@link Processor}).
+     */
     Processor p;
     /** The processor handed over by the waker (Go's m.nextp). */
     volatile Processor nextp;
@@ -28,6 +32,10 @@ final class Machine extends Thread {
      * (stats, dumps) may see a slightly stale value, which they tolerate.
      */
     G curg;
+    /** Whether its goroutine is inside {@code Go.syscall}; for stats only. */
+    volatile boolean inSyscall;
+    /** Whether it is parked (idle list or timer wait); for stats only. */
+    volatile boolean parked;
     /** Idle-list link. Guarded by sched.lock. */
     Machine schedlink;
     /** Wake-up permit (Go's m.park note): set by a waker, cleared by this thread. */
@@ -52,9 +60,11 @@ final class Machine extends Thread {
 
     /** Go's notesleep(&m.park): parks until {@link #wake()}; consumes the permit. */
     void sleep() {
+        parked = true;
         while (!notified) {
             LockSupport.park(this);
         }
+        parked = false;
         notified = false;
     }
 

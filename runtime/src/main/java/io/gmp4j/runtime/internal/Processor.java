@@ -17,18 +17,31 @@ import java.util.concurrent.locks.LockSupport;
  * {@code runnext} slot holds the goroutine to run next, inheriting the current time slice:
  * only the owner sets it non-null, anyone may CAS it to null (take or steal).
  *
- * <p>Status transitions (all under {@code sched.lock}, written with release):
+ * <p>Status transitions ({@link #status} is changed by CAS wherever two threads may race):
  * <pre>
- *   IDLE    -> RUNNING   acquirep: a machine took the processor off the idle list
- *   RUNNING -> IDLE      pidleput: the machine found nothing to run and released it
+ *   IDLE    -> RUNNING   acquirep: a machine took the processor off the idle list (sched.lock)
+ *   RUNNING -> IDLE      releasep: the machine found nothing to run and gives it up (CAS)
+ *   RUNNING -> SYSCALL   entersyscall, by the goroutine on the owning machine (CAS)
+ *   SYSCALL -> RUNNING   exitsyscall fast path, or the owning machine when the goroutine
+ *                        unmounted inside the call (CAS)
+ *   RUNNING -> RETIRED   the system monitor takes a processor held too long (CAS)
+ *   SYSCALL -> RETIRED   the system monitor takes a processor in a syscall (CAS)
  * </pre>
- * {@code SYSCALL} and {@code STOPPED} are reserved for the system monitor's hand-off.
+ * A retired processor object is never used again as a processor: the monitor puts a fresh
+ * {@code Processor} with the same id, timers and counters in its slot and hands that one to
+ * another machine. The old machine may still push into the retired one's queue (it is the
+ * queue's only producer, so the single-producer rule holds); the monitor and the old machine
+ * move such goroutines to the global queue. This is how a processor changes hands while its
+ * old machine keeps running a goroutine that cannot be stopped, without a fence on the
+ * owner's hot path.
  */
 final class Processor {
     static final int IDLE = 0;
     static final int RUNNING = 1;
     static final int SYSCALL = 2;
     static final int STOPPED = 3;
+    /** Taken from its machine by the system monitor and replaced; see the class notes. */
+    static final int RETIRED = 5;
 
     static final int RUNQ_SIZE = 256;
     /** Go's runqgrab back-off before stealing a running processor's runnext (usleep(3)). */
@@ -37,12 +50,20 @@ final class Processor {
     private static final VarHandle RUNNEXT;
     private static final VarHandle SCHEDTICK;
     private static final VarHandle STEALS;
+    private static final VarHandle STATUS;
+    private static final VarHandle SYSCALLTICK;
+    private static final VarHandle SYSCALLS;
+    private static final VarHandle PREEMPT;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             RUNNEXT = l.findVarHandle(Processor.class, "runnext", G.class);
             SCHEDTICK = l.findVarHandle(Processor.class, "schedtick", long.class);
             STEALS = l.findVarHandle(Processor.class, "steals", long.class);
+            STATUS = l.findVarHandle(Processor.class, "status", int.class);
+            SYSCALLTICK = l.findVarHandle(Processor.class, "syscalltick", long.class);
+            SYSCALLS = l.findVarHandle(Processor.class, "syscalls", long.class);
+            PREEMPT = l.findVarHandle(Processor.class, "preempt", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -50,16 +71,16 @@ final class Processor {
 
     final int id;
     /** This processor's timers (Go's p.timers); locked by whoever runs or changes them. */
-    final TimerHeap timers = new TimerHeap();
+    final TimerHeap timers;
     /** Local run queue. Pushed only by the owner; polled by the owner and stealers. */
     final SpmcVarHandleArrayQueue<G> runq = new SpmcVarHandleArrayQueue<>(RUNQ_SIZE);
     /** Run next. Set non-null only by the owner; CAS to null by the owner or a stealer. */
     @SuppressWarnings("unused") // accessed through RUNNEXT
     private volatile G runnext;
-    /** Written under sched.lock; read by stealers and stats without it. */
+    /** See the class notes for who changes it and how. */
     volatile int status = IDLE;
-    /** Owning machine. Written under sched.lock (acquirep/releasep). */
-    Machine m;
+    /** Owning machine. Written by acquirep/releasep; read racily by the monitor and stats. */
+    volatile Machine m;
     /** Idle-list link. Guarded by sched.lock. */
     Processor link;
     /** New time slices started here. Written by the owner (opaque); read by stats and sysmon. */
@@ -68,8 +89,17 @@ final class Processor {
     /** Goroutines this processor stole. Written by the owner (opaque); read by stats. */
     @SuppressWarnings("unused") // accessed through STEALS
     private long steals;
+    /** Syscalls entered and left here (Go's p.syscalltick). Owner (opaque) and the monitor's retake. */
+    @SuppressWarnings("unused") // accessed through SYSCALLTICK
+    private long syscalltick;
+    /** Go.syscall calls on this processor. Written by the owner (opaque); read by stats. */
+    @SuppressWarnings("unused") // accessed through SYSCALLS
+    private long syscalls;
+    /** Set by {@link #drainRetired}: the old machine let go of this retired processor. */
+    volatile boolean released;
     /** Preemption request, set by the system monitor, cleared by the owner at a checkpoint. */
-    volatile boolean preempt;
+    @SuppressWarnings("unused") // accessed through PREEMPT
+    private volatile boolean preempt;
     /** Whether the last {@link #runqget()} took runnext (inherits the time slice). Owner only. */
     boolean inheritTime;
     /** How many goroutines the last successful {@link #runqsteal} moved. Owner only. */
@@ -77,6 +107,87 @@ final class Processor {
 
     Processor(int id) {
         this.id = id;
+        this.timers = new TimerHeap();
+    }
+
+    /**
+     * The replacement of a retired processor: same id and timers, counters carried over, an
+     * empty run queue, status IDLE. Go's retake bumps syscalltick; so does this.
+     */
+    Processor(Processor retired) {
+        this.id = retired.id;
+        this.timers = retired.timers;
+        SCHEDTICK.setOpaque(this, retired.schedtick());
+        STEALS.setOpaque(this, retired.steals());
+        SYSCALLTICK.setOpaque(this, retired.syscalltick() + 1);
+        SYSCALLS.setOpaque(this, retired.syscalls());
+    }
+
+    boolean casStatus(int expect, int update) {
+        return STATUS.compareAndSet(this, expect, update);
+    }
+
+    long syscalltick() {
+        return (long) SYSCALLTICK.getOpaque(this);
+    }
+
+    /** Owner only. */
+    void incSyscalltick() {
+        SYSCALLTICK.setOpaque(this, (long) SYSCALLTICK.getOpaque(this) + 1);
+    }
+
+    long syscalls() {
+        return (long) SYSCALLS.getOpaque(this);
+    }
+
+    /** Owner only. */
+    void incSyscalls() {
+        SYSCALLS.setOpaque(this, (long) SYSCALLS.getOpaque(this) + 1);
+    }
+
+    boolean preempt() {
+        return (boolean) PREEMPT.getAcquire(this);
+    }
+
+    /** Sets the preemption request; true if it was not set. */
+    boolean requestPreempt() {
+        return PREEMPT.compareAndSet(this, false, true);
+    }
+
+    /** Clears the preemption request; true if it was set. */
+    boolean clearPreempt() {
+        return PREEMPT.compareAndSet(this, true, false);
+    }
+
+    /**
+     * Takes every queued goroutine (runnext first, then the queue in order), linked through
+     * {@code schedlink}, or null; stores how many in {@code count[0]}. Any thread: it only
+     * consumes.
+     */
+    G drainAll(int[] count) {
+        G head = null;
+        G tail = null;
+        int n = 0;
+        G next = runnext();
+        if (next != null && casRunnext(next, null)) {
+            head = tail = next;
+            n++;
+        }
+        G x;
+        while ((x = runq.poll()) != null) {
+            if (head == null) {
+                head = x;
+            } else {
+                tail.schedlink = x;
+            }
+            tail = x;
+            n++;
+        }
+        if (tail != null) {
+            tail.schedlink = null;
+        }
+        count[0] = n;
+        return head;
     }
 
     G runnext() {
@@ -237,6 +348,7 @@ final class Processor {
             case RUNNING -> "running";
             case SYSCALL -> "syscall";
             case STOPPED -> "stopped";
+            case RETIRED -> "retired";
             default -> "unknown(" + status + ")";
         };
     }

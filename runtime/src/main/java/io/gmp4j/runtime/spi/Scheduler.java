@@ -1,6 +1,7 @@
 package io.gmp4j.runtime.spi;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
 
 /**
  * One running goroutine scheduler, owned by one runtime.
@@ -31,6 +32,32 @@ public interface Scheduler {
      * processor if preemption was requested. The default does nothing.
      */
     default void checkpoint() {}
+
+    /**
+     * Called by {@code Go.syscall(call)}: runs {@code call}, a blocking call that holds its
+     * thread (native code, blocking file I/O), on the calling goroutine. A processor-based
+     * scheduler marks the processor as in a syscall so that it can be handed to another
+     * machine while the call blocks (Go's {@code entersyscall}/{@code exitsyscall}). The
+     * default just runs it.
+     *
+     * @param call the blocking call
+     * @param <T>  its result type
+     * @return what {@code call} returned
+     * @throws Exception what {@code call} threw
+     */
+    default <T> T syscall(Callable<T> call) throws Exception {
+        return call.call();
+    }
+
+    /**
+     * The control view a system monitor drives, or null when this scheduler has no processors
+     * to retake (the default).
+     *
+     * @return the view, or null
+     */
+    default MonitoredScheduler monitored() {
+        return null;
+    }
 
     /** A snapshot of the scheduler's counters, for {@code RuntimeStats} and schedtrace. */
     SchedulerStats stats();
