@@ -1,0 +1,500 @@
+package io.gmp4j.sysmon;
+
+import io.gmp4j.runtime.Chan;
+import io.gmp4j.runtime.DeadlockHandler;
+import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.runtime.RuntimeStats;
+import io.gmp4j.runtime.Select;
+import io.gmp4j.runtime.Timer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SysmonTest {
+    static final Pattern SCHED = Pattern.compile("^SCHED (\\d+)ms: gomaxprocs=(\\d+) idleprocs=(\\d+) threads=(\\d+) "
+            + "spinningthreads=(\\d+) needspinning=([01]) idlethreads=(\\d+) runqueue=(\\d+) \\[((?:\\d+)(?: \\d+)*)?]$");
+
+    @TempDir
+    Path tmp;
+
+    /** Polls until the condition holds or the deadline passes. */
+    static boolean eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        CountDownLatch never = new CountDownLatch(1);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            never.await(1, TimeUnit.MILLISECONDS); // pacing only: the condition is what we wait for
+        }
+        return true;
+    }
+
+    @Test
+    void theMonitorIsFoundOnTheModulePathAndTicks() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            assertEquals(Optional.of("sysmon"), rt.monitorName());
+            // Keep a processor busy so the monitor stays on its short cadence rather than in deep sleep.
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch done = new CountDownLatch(1);
+            rt.go(() -> {
+                while (!stop.get()) {
+                    Go.checkpoint();
+                }
+                done.countDown();
+            });
+            long t0 = rt.stats().sysmonTicks();
+            assertTrue(eventually(Duration.ofSeconds(10), () -> rt.stats().sysmonTicks() >= t0 + 20),
+                    "sysmon ticks: " + rt.stats().sysmonTicks());
+            stop.set(true);
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void withoutTheMonitorNothingTicks() {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).monitor(false).build()) {
+            assertEquals(Optional.empty(), rt.monitorName());
+            assertEquals(0, rt.stats().sysmonTicks());
+        }
+    }
+
+    // ------------------------------------------------------------ held processors
+
+    @Test
+    void aCpuLoopThatNeverYieldsDoesNotStarveTheGoroutinesQueuedOnItsProcessor() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean hogRunning = new AtomicBoolean(true);
+            CountDownLatch queued = new CountDownLatch(10);
+            CountDownLatch hogDone = new CountDownLatch(1);
+            AtomicLong sink = new AtomicLong();
+            rt.go(() -> {
+                for (int i = 0; i < 10; i++) {
+                    Go.go(() -> {
+                        if (hogRunning.get()) {
+                            queued.countDown();
+                        }
+                    });
+                }
+                long x = 1;
+                while (!stop.get()) { // no runtime call, no checkpoint: the JVM cannot preempt this
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                }
+                sink.set(x);
+                hogRunning.set(false);
+                hogDone.countDown();
+            });
+            assertTrue(queued.await(20, TimeUnit.SECONDS),
+                    "queued goroutines still waiting behind the CPU loop: " + queued.getCount() + "; " + rt.stats());
+            assertEquals(1, hogDone.getCount(), "the loop is still running");
+            RuntimeStats st = rt.stats();
+            assertTrue(st.preemptRequests() >= 1, st.toString());
+            assertTrue(st.handoffs() >= 1, st.toString());
+            stop.set(true);
+            assertTrue(hogDone.await(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void aBlockingFileInputStreamReadOfAPipeDoesNotStarveTheGoroutinesQueuedOnItsProcessor() throws Exception {
+        try (Pinning.Fifo fifo = new Pinning.Fifo(tmp);
+             GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            AtomicBoolean readerBlocked = new AtomicBoolean(true);
+            CountDownLatch queued = new CountDownLatch(10);
+            CountDownLatch readerDone = new CountDownLatch(1);
+            AtomicInteger got = new AtomicInteger(-1);
+            rt.go(() -> {
+                for (int i = 0; i < 10; i++) {
+                    Go.go(() -> {
+                        if (readerBlocked.get()) {
+                            queued.countDown();
+                        }
+                    });
+                }
+                got.set(fifo.read()); // FileInputStream.read: holds the machine, unannotated
+                readerBlocked.set(false);
+                readerDone.countDown();
+            });
+            assertTrue(queued.await(20, TimeUnit.SECONDS),
+                    "queued goroutines still waiting behind the blocked read: " + queued.getCount() + "; " + rt.stats());
+            assertEquals(1, readerDone.getCount(), "the read is still blocked");
+            assertTrue(rt.stats().handoffs() >= 1, rt.stats().toString());
+            fifo.release(42);
+            assertTrue(readerDone.await(20, TimeUnit.SECONDS));
+            assertEquals(42, got.get());
+        }
+    }
+
+    @Test
+    void withoutTheMonitorAHeldProcessorStarvesItsQueue() throws Exception {
+        // What the runtime loses without sysmon (documented in the README).
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).monitor(false).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch queued = new CountDownLatch(1);
+            CountDownLatch looping = new CountDownLatch(1);
+            rt.go(() -> {
+                Go.go(queued::countDown);
+                looping.countDown();
+                while (!stop.get()) {
+                    Thread.onSpinWait();
+                }
+            });
+            assertTrue(looping.await(10, TimeUnit.SECONDS));
+            assertFalse(queued.await(300, TimeUnit.MILLISECONDS), "nothing can run it while the loop holds the processor");
+            stop.set(true);
+            assertTrue(queued.await(10, TimeUnit.SECONDS), "it runs once the loop ends");
+            assertEquals(0, rt.stats().handoffs());
+        }
+    }
+
+    @Test
+    void checkpointHonoursThePreemptionRequestSoTheQueueRunsWhileTheLoopGoesOn() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            CountDownLatch queued = new CountDownLatch(5);
+            CountDownLatch loopDone = new CountDownLatch(1);
+            AtomicBoolean looping = new AtomicBoolean(true);
+            rt.go(() -> {
+                for (int i = 0; i < 5; i++) {
+                    Go.go(() -> {
+                        if (looping.get()) {
+                            queued.countDown();
+                        }
+                    });
+                }
+                while (!stop.get()) {
+                    Go.checkpoint();
+                }
+                looping.set(false);
+                loopDone.countDown();
+            });
+            assertTrue(queued.await(20, TimeUnit.SECONDS), rt.stats().toString());
+            assertTrue(rt.stats().preemptRequests() >= 1, rt.stats().toString());
+            stop.set(true);
+            assertTrue(loopDone.await(20, TimeUnit.SECONDS));
+        }
+    }
+
+    // ------------------------------------------------------------ Go.syscall
+
+    @Test
+    void shortSyscallsTakeTheFastPathAndKeepTheirProcessor() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicLong sum = new AtomicLong();
+            long threadsBefore = rt.stats().threads();
+            rt.go(() -> {
+                try {
+                    for (int i = 0; i < 1000; i++) {
+                        int v = i;
+                        sum.addAndGet(Go.syscall(() -> v));
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                done.countDown();
+            });
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            assertEquals(999L * 1000 / 2, sum.get());
+            RuntimeStats st = rt.stats();
+            assertEquals(1000, st.syscalls(), st.toString());
+            assertEquals(0, st.handoffs(), "a syscall shorter than a monitor tick is never handed off: " + st);
+            assertTrue(st.threads() <= Math.max(threadsBefore, 2), st.toString());
+        }
+    }
+
+    @Test
+    void aBlockingSyscallHandsItsProcessorToAnotherMachineSoQueuedWorkRuns() throws Exception {
+        try (Pinning.Fifo fifo = new Pinning.Fifo(tmp);
+             GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            CountDownLatch other = new CountDownLatch(1);
+            CountDownLatch returned = new CountDownLatch(1);
+            AtomicInteger got = new AtomicInteger();
+            AtomicBoolean inCall = new AtomicBoolean();
+            rt.go(() -> {
+                Go.go(() -> {
+                    if (inCall.get()) {
+                        other.countDown();
+                    }
+                });
+                try {
+                    got.set(Go.syscall(() -> {
+                        inCall.set(true);
+                        int b = fifo.read();
+                        inCall.set(false);
+                        return b;
+                    }));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                Go.gosched(); // runs on a processor again after the slow exit
+                returned.countDown();
+            });
+            assertTrue(other.await(20, TimeUnit.SECONDS), "the goroutine queued behind the syscall ran: " + rt.stats());
+            assertEquals(1, returned.getCount());
+            RuntimeStats st = rt.stats();
+            assertTrue(st.handoffs() >= 1, st.toString());
+            assertTrue(st.threads() >= 2, "another machine took the processor: " + st);
+            fifo.release(7);
+            assertTrue(returned.await(20, TimeUnit.SECONDS), rt.stats().toString());
+            assertEquals(7, got.get());
+        }
+    }
+
+    @Test
+    void syscallReturnsTheResultAndPropagatesTheException() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            BlockingQueue<Object> out = new LinkedBlockingQueue<>();
+            rt.go(() -> {
+                try {
+                    out.add(Go.syscall(() -> "value"));
+                    Go.syscall(() -> {
+                        throw new java.io.IOException("disk on fire");
+                    });
+                } catch (Exception e) {
+                    out.add(e);
+                }
+            });
+            assertEquals("value", out.poll(10, TimeUnit.SECONDS));
+            Object e = out.poll(10, TimeUnit.SECONDS);
+            assertTrue(e instanceof java.io.IOException io && io.getMessage().equals("disk on fire"), String.valueOf(e));
+        }
+        // Outside a goroutine the call just runs.
+        assertEquals(5, Go.syscall(() -> 5));
+    }
+
+    @Test
+    void machineCountStaysBoundedUnderAThousandBlockingSyscallsAndIdleMachinesAreReused() throws Exception {
+        int n = 1000;
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).maxMachines(64).build()) {
+            Wave w = runBlockingWave(rt, n);
+            assertTrue(w.peakThreads <= 64, "machines: " + w.peakThreads + " (cap 64)");
+            assertTrue(rt.stats().handoffs() >= 1, rt.stats().toString());
+        }
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            Wave w1 = runBlockingWave(rt, n);
+            assertTrue(w1.peakThreads <= n + 2 + 2, "machines: " + w1.peakThreads + " for " + n
+                    + " blocking syscalls on 2 processors");
+            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().idleThreads() >= 1));
+            int after1 = rt.stats().threads();
+            Wave w2 = runBlockingWave(rt, n);
+            int created = rt.stats().threads() - after1;
+            assertTrue(w2.peakInSyscall >= 10, "machines blocked at once in wave 2: " + w2.peakInSyscall);
+            assertTrue(created < w2.peakInSyscall, "wave 2 had " + w2.peakInSyscall + " machines blocked at once but "
+                    + "created only " + created + " new ones: the parked machines of wave 1 were reused");
+        }
+    }
+
+    record Wave(int peakThreads, int peakInSyscall) {}
+
+    /** Runs n goroutines each blocking 20 ms in usleep; returns the most machine threads seen. */
+    private static Wave runBlockingWave(GoRuntime rt, int n) throws Exception {
+        CountDownLatch done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            rt.go(() -> {
+                try {
+                    Go.syscall(() -> {
+                        Pinning.usleep(20_000);
+                        return null;
+                    });
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                done.countDown();
+            });
+        }
+        int peak = 0;
+        int inSyscall = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!done.await(2, TimeUnit.MILLISECONDS)) {
+            RuntimeStats st = rt.stats();
+            peak = Math.max(peak, st.threads());
+            inSyscall = Math.max(inSyscall, (int) st.machines().stream().filter(m -> m.syscall()).count());
+            assertTrue(System.nanoTime() < deadline, "blocking syscalls did not finish: " + done.getCount() + " left");
+        }
+        return new Wave(Math.max(peak, rt.stats().threads()), inSyscall);
+    }
+
+    // ------------------------------------------------------------ schedtrace
+
+    @Test
+    void schedtraceLinesHaveGosFormat() throws Exception {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(3).schedtrace(Duration.ofMillis(5)).traceOutput(out::add).build()) {
+            assertTrue(eventually(Duration.ofSeconds(10), () -> out.size() >= 3), "trace lines: " + out);
+        }
+        List<String> lines = new ArrayList<>(out);
+        long last = -1;
+        for (String line : lines) {
+            Matcher m = SCHED.matcher(line);
+            assertTrue(m.matches(), "not Go's schedtrace format: " + line);
+            assertEquals("3", m.group(2));
+            assertEquals(3, m.group(9).split(" ").length, line);
+            long ms = Long.parseLong(m.group(1));
+            assertTrue(ms >= last, "uptime goes forward: " + lines);
+            last = ms;
+        }
+    }
+
+    @Test
+    void schedtraceComesFromTheSystemPropertyToo() throws Exception {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        System.setProperty("gmp4j.schedtrace", "5");
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).traceOutput(out::add).build()) {
+            assertTrue(eventually(Duration.ofSeconds(10), () -> out.size() >= 2), "trace lines: " + out);
+        } finally {
+            System.clearProperty("gmp4j.schedtrace");
+        }
+        assertTrue(SCHED.matcher(out.get(0)).matches(), out.get(0));
+    }
+
+    @Test
+    void scheddetailAddsGoStyleProcessorMachineAndGoroutineLines() throws Exception {
+        List<String> out = Collections.synchronizedList(new ArrayList<>());
+        Chan<Integer> never = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).schedtrace(Duration.ofMillis(5)).scheddetail(true)
+                .traceOutput(out::add).deadlockHandler(DeadlockHandler.OFF).build()) {
+            Thread g = rt.go(never::recv);
+            String want = "  G" + g.threadId() + ": status=4(chan receive) m=nil lockedm=nil";
+            assertTrue(eventually(Duration.ofSeconds(10), () -> {
+                synchronized (out) {
+                    return out.stream().anyMatch(b -> b.lines().anyMatch(want::equals));
+                }
+            }), "no line '" + want + "' in " + out);
+            never.close();
+        }
+        String block;
+        synchronized (out) {
+            block = out.stream().filter(b -> b.contains("status=4(chan receive)")).findFirst().orElseThrow();
+        }
+        List<String> lines = block.lines().toList();
+        assertTrue(lines.get(0).matches("^SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=\\d+ "
+                + "needspinning=[01] idlethreads=\\d+ runqueue=\\d+ gcwaiting=false nmidlelocked=0 stopwait=0 "
+                + "sysmonwait=(true|false)$"), lines.get(0));
+        long ps = lines.stream().filter(l -> l.matches("^  P\\d+: status=[0-4] schedtick=\\d+ syscalltick=\\d+ "
+                + "m=(\\d+|nil) runqsize=\\d+ gfreecnt=\\d+ timerslen=\\d+$")).count();
+        assertEquals(2, ps, block);
+        assertTrue(lines.stream().anyMatch(l -> l.matches("^  M\\d+: p=(\\d+|nil) curg=(\\d+|nil) mallocing=0 "
+                + "throwing=0 preemptoff= locks=0 dying=0 spinning=(true|false) blocked=(true|false) lockedg=nil$")), block);
+    }
+
+    // ------------------------------------------------------------ deadlock report
+
+    @Test
+    void aRealDeadlockIsReportedOnceWithTheGoroutineDump() throws Exception {
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        Chan<Integer> a = Chan.make();
+        Chan<Integer> b = Chan.make();
+        Chan<Integer> c = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
+            rt.go(a::recv);
+            rt.go(() -> b.send(1));
+            rt.go(() -> Select.builder().recv(a, v -> {}).recv(c, v -> {}).run());
+            String report = reports.poll(20, TimeUnit.SECONDS);
+            assertNotNull(report, "no deadlock report; " + rt.stats());
+            assertTrue(report.startsWith(DeadlockHandler.FATAL + "\n\n"), report);
+            assertTrue(report.contains("[chan receive"), report);
+            assertTrue(report.contains("[chan send"), report);
+            assertTrue(report.contains("[select"), report);
+            assertEquals(3, report.lines().filter(l -> l.startsWith("goroutine ")).count(), report);
+            assertNull(reports.poll(200, TimeUnit.MILLISECONDS), "the same deadlock is reported once");
+            // Unblock everything so the runtime can close.
+            assertEquals(1, b.recv());
+            a.close();
+            c.close();
+        }
+    }
+
+    @Test
+    void noDeadlockIsReportedWhileGoroutinesWaitOnTimers() throws Exception {
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
+            CountDownLatch done = new CountDownLatch(3);
+            Chan<Integer> never = Chan.make();
+            rt.go(() -> {
+                Go.sleep(Duration.ofMillis(400));
+                done.countDown();
+            });
+            rt.go(() -> {
+                Select.builder().recv(never, v -> {}).recv(Timer.after(Duration.ofMillis(400)), v -> {}).run();
+                done.countDown();
+            });
+            rt.go(() -> {
+                Select.builder().recv(never, v -> {}).recv(Timer.after(Duration.ofMillis(400)), v -> {}).run();
+                done.countDown();
+            });
+            long ticks = rt.stats().sysmonTicks();
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            assertTrue(rt.stats().sysmonTicks() > ticks, "the monitor ran meanwhile");
+        }
+        assertNull(reports.poll(), "a program waiting on timers is not deadlocked");
+    }
+
+    @Test
+    void noDeadlockIsReportedWhileAGoroutineWaitsOnASocket() throws Exception {
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
+            Chan<Integer> got = Chan.make();
+            CountDownLatch done = new CountDownLatch(2);
+            rt.go(() -> {
+                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+                    got.send(in.read());
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                done.countDown();
+            });
+            rt.go(() -> {
+                if (got.recv() == 9) {
+                    done.countDown();
+                }
+            });
+            // Both goroutines are parked (one in the JDK's socket poller, one on a channel) and
+            // no timer is pending: let the monitor look a few times.
+            long ticks = rt.stats().sysmonTicks();
+            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().sysmonTicks() >= ticks + 3));
+            assertNull(reports.poll(), "a goroutine waiting on a socket can still wake the other");
+            try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
+                 OutputStream os = client.getOutputStream()) {
+                os.write(9);
+                os.flush();
+                assertTrue(done.await(20, TimeUnit.SECONDS));
+            }
+        }
+        assertNull(reports.poll());
+    }
+}
