@@ -11,11 +11,21 @@ import io.gmp4j.runtime.GoRuntime;
 final class Schedulers implements AutoCloseable {
     /** The JVM flag every fork needs (the jar runs on the class path). */
     static final String OPENS = "--add-opens=java.base/java.lang=ALL-UNNAMED";
+    /** For benchmarks that call native code through the FFM API (libc {@code usleep}), without a warning. */
+    static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
     private final GoRuntime runtime;
     private final Thread.Builder.OfVirtual raw;
 
     Schedulers(String name, int maxProcs) {
+        this(name, maxProcs, null);
+    }
+
+    /**
+     * @param monitor whether the gmp4j runtime gets a system monitor (sysmon); {@code null}:
+     *                the runtime's default (on, since gmp4j-sysmon is in the benchmark jar)
+     */
+    Schedulers(String name, int maxProcs, Boolean monitor) {
         if (name.equals("raw-vthread") || name.equals("jdk")) {
             // Give the JDK's scheduler the same number of carriers as gmp/fifo get processors.
             // Read once, when the first virtual thread of the JVM is created, so it must be set
@@ -29,7 +39,11 @@ final class Schedulers implements AutoCloseable {
             runtime = null;
             raw = Thread.ofVirtual();
         } else {
-            runtime = GoRuntime.builder().scheduler(name).maxProcs(maxProcs).build();
+            GoRuntime.Builder b = GoRuntime.builder().scheduler(name).maxProcs(maxProcs);
+            if (monitor != null) {
+                b.monitor(monitor);
+            }
+            runtime = b.build();
             raw = null;
         }
         if (name.equals("raw-vthread") || name.equals("jdk")) {

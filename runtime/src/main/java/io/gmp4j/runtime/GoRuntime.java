@@ -461,14 +461,22 @@ public final class GoRuntime implements AutoCloseable {
         return ticks * 31 + created.get() * 17 + exited.get();
     }
 
-    /** Every live goroutine is parked, untimed, on a runtime primitive (a {@link WaitReason}). */
+    /**
+     * Every live goroutine is parked, untimed, on a runtime primitive (a {@link WaitReason}).
+     * The registry must hold exactly the live count: a goroutine being started or ending is
+     * counted in one but not yet (or no longer) in the other, and is not blocked.
+     */
     private boolean allGoroutinesBlocked() {
-        for (Thread t : goroutines) {
+        List<Thread> all = new ArrayList<>(goroutines);
+        if (all.isEmpty() || all.size() != live.get()) {
+            return false;
+        }
+        for (Thread t : all) {
             if (t.getState() != Thread.State.WAITING || !(LockSupport.getBlocker(t) instanceof WaitReason)) {
                 return false;
             }
         }
-        return true;
+        return all.size() == live.get();
     }
 
     /** What the system monitor sees of this runtime. */

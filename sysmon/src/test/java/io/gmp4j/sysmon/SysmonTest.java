@@ -60,6 +60,12 @@ class SysmonTest {
         return true;
     }
 
+    static String dump(GoRuntime rt) {
+        StringBuilder sb = new StringBuilder();
+        rt.dumpGoroutines(sb);
+        return sb.toString();
+    }
+
     @Test
     void theMonitorIsFoundOnTheModulePathAndTicks() throws Exception {
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
@@ -435,6 +441,8 @@ class SysmonTest {
             assertEquals(1, b.recv());
             a.close();
             c.close();
+            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.numGoroutine() == 0),
+                    () -> "goroutines left after unblocking: " + rt.stats() + "\n" + dump(rt));
         }
     }
 
@@ -466,33 +474,40 @@ class SysmonTest {
     @Test
     void noDeadlockIsReportedWhileAGoroutineWaitsOnASocket() throws Exception {
         BlockingQueue<String> reports = new LinkedBlockingQueue<>();
-        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-             GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
-            Chan<Integer> got = Chan.make();
-            CountDownLatch done = new CountDownLatch(2);
-            rt.go(() -> {
-                try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
-                    got.send(in.read());
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                done.countDown();
-            });
-            rt.go(() -> {
-                if (got.recv() == 9) {
+        Chan<Integer> got = Chan.make();
+        CountDownLatch done = new CountDownLatch(2);
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build();
+             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            try {
+                rt.go(() -> {
+                    try (Socket s = server.accept(); InputStream in = s.getInputStream()) {
+                        got.send(in.read());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                     done.countDown();
+                });
+                rt.go(() -> {
+                    if (Integer.valueOf(9).equals(got.recv())) {
+                        done.countDown();
+                    }
+                });
+                // Both goroutines are parked (one in the JDK's socket poller, one on a channel)
+                // and no timer is pending: let the monitor look a few times.
+                long ticks = rt.stats().sysmonTicks();
+                assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().sysmonTicks() >= ticks + 3));
+                assertNull(reports.poll(), "a goroutine waiting on a socket can still wake the other");
+                try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
+                     OutputStream os = client.getOutputStream()) {
+                    os.write(9);
+                    os.flush();
+                    assertTrue(done.await(20, TimeUnit.SECONDS));
                 }
-            });
-            // Both goroutines are parked (one in the JDK's socket poller, one on a channel) and
-            // no timer is pending: let the monitor look a few times.
-            long ticks = rt.stats().sysmonTicks();
-            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().sysmonTicks() >= ticks + 3));
-            assertNull(reports.poll(), "a goroutine waiting on a socket can still wake the other");
-            try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
-                 OutputStream os = client.getOutputStream()) {
-                os.write(9);
-                os.flush();
-                assertTrue(done.await(20, TimeUnit.SECONDS));
+            } finally {
+                if (done.getCount() > 0) { // failed: unblock both goroutines so the runtime can close
+                    server.close();
+                    got.close();
+                }
             }
         }
         assertNull(reports.poll());
