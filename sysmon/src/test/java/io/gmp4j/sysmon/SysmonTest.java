@@ -123,13 +123,16 @@ class SysmonTest {
                 hogRunning.set(false);
                 hogDone.countDown();
             });
-            assertTrue(queued.await(20, TimeUnit.SECONDS),
-                    "queued goroutines still waiting behind the CPU loop: " + queued.getCount() + "; " + rt.stats());
-            assertEquals(1, hogDone.getCount(), "the loop is still running");
-            RuntimeStats st = rt.stats();
-            assertTrue(st.preemptRequests() >= 1, st.toString());
-            assertTrue(st.handoffs() >= 1, st.toString());
-            stop.set(true);
+            try {
+                assertTrue(queued.await(20, TimeUnit.SECONDS),
+                        "queued goroutines still waiting behind the CPU loop: " + queued.getCount() + "; " + rt.stats());
+                assertEquals(1, hogDone.getCount(), "the loop is still running");
+                RuntimeStats st = rt.stats();
+                assertTrue(st.preemptRequests() >= 1, st.toString());
+                assertTrue(st.handoffs() >= 1, st.toString());
+            } finally {
+                stop.set(true);
+            }
             assertTrue(hogDone.await(20, TimeUnit.SECONDS));
         }
     }
@@ -154,13 +157,54 @@ class SysmonTest {
                 readerBlocked.set(false);
                 readerDone.countDown();
             });
-            assertTrue(queued.await(20, TimeUnit.SECONDS),
-                    "queued goroutines still waiting behind the blocked read: " + queued.getCount() + "; " + rt.stats());
-            assertEquals(1, readerDone.getCount(), "the read is still blocked");
-            assertTrue(rt.stats().handoffs() >= 1, rt.stats().toString());
-            fifo.release(42);
+            boolean released = false;
+            try {
+                assertTrue(queued.await(20, TimeUnit.SECONDS),
+                        "queued goroutines still waiting behind the blocked read: " + queued.getCount() + "; " + rt.stats());
+                assertEquals(1, readerDone.getCount(), "the read is still blocked");
+                assertTrue(rt.stats().handoffs() >= 1, rt.stats().toString());
+                fifo.release(42);
+                released = true;
+            } finally {
+                if (!released) {
+                    fifo.release(0); // failed: unblock the reader so the runtime can close
+                }
+            }
             assertTrue(readerDone.await(20, TimeUnit.SECONDS));
             assertEquals(42, got.get());
+        }
+    }
+
+    @Test
+    void aTimerOnAHeldProcessorStillFires() throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicBoolean looping = new AtomicBoolean(true);
+            CountDownLatch slept = new CountDownLatch(1);
+            CountDownLatch loopDone = new CountDownLatch(1);
+            rt.go(() -> {
+                Chan<Boolean> armed = Chan.make();
+                Go.go(() -> {
+                    armed.send(true); // runs on this processor: its sleep timer goes into this heap
+                    Go.sleep(Duration.ofMillis(20));
+                    if (looping.get()) {
+                        slept.countDown();
+                    }
+                });
+                armed.recv();
+                while (!stop.get()) { // holds the only processor; nothing is queued locally
+                    Thread.onSpinWait();
+                }
+                looping.set(false);
+                loopDone.countDown();
+            });
+            try {
+                assertTrue(slept.await(20, TimeUnit.SECONDS), "the sleeper woke while the loop held the processor: "
+                        + rt.stats());
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(loopDone.await(20, TimeUnit.SECONDS));
         }
     }
 
@@ -178,9 +222,12 @@ class SysmonTest {
                     Thread.onSpinWait();
                 }
             });
-            assertTrue(looping.await(10, TimeUnit.SECONDS));
-            assertFalse(queued.await(300, TimeUnit.MILLISECONDS), "nothing can run it while the loop holds the processor");
-            stop.set(true);
+            try {
+                assertTrue(looping.await(10, TimeUnit.SECONDS));
+                assertFalse(queued.await(300, TimeUnit.MILLISECONDS), "nothing can run it while the loop holds the processor");
+            } finally {
+                stop.set(true);
+            }
             assertTrue(queued.await(10, TimeUnit.SECONDS), "it runs once the loop ends");
             assertEquals(0, rt.stats().handoffs());
         }
@@ -207,9 +254,12 @@ class SysmonTest {
                 looping.set(false);
                 loopDone.countDown();
             });
-            assertTrue(queued.await(20, TimeUnit.SECONDS), rt.stats().toString());
-            assertTrue(rt.stats().preemptRequests() >= 1, rt.stats().toString());
-            stop.set(true);
+            try {
+                assertTrue(queued.await(20, TimeUnit.SECONDS), rt.stats().toString());
+                assertTrue(rt.stats().preemptRequests() >= 1, rt.stats().toString());
+            } finally {
+                stop.set(true);
+            }
             assertTrue(loopDone.await(20, TimeUnit.SECONDS));
         }
     }
@@ -269,12 +319,20 @@ class SysmonTest {
                 Go.gosched(); // runs on a processor again after the slow exit
                 returned.countDown();
             });
-            assertTrue(other.await(20, TimeUnit.SECONDS), "the goroutine queued behind the syscall ran: " + rt.stats());
-            assertEquals(1, returned.getCount());
-            RuntimeStats st = rt.stats();
-            assertTrue(st.handoffs() >= 1, st.toString());
-            assertTrue(st.threads() >= 2, "another machine took the processor: " + st);
-            fifo.release(7);
+            boolean released = false;
+            try {
+                assertTrue(other.await(20, TimeUnit.SECONDS), "the goroutine queued behind the syscall ran: " + rt.stats());
+                assertEquals(1, returned.getCount());
+                RuntimeStats st = rt.stats();
+                assertTrue(st.handoffs() >= 1, st.toString());
+                assertTrue(st.threads() >= 2, "another machine took the processor: " + st);
+                fifo.release(7);
+                released = true;
+            } finally {
+                if (!released) {
+                    fifo.release(0); // failed: unblock the syscall so the runtime can close
+                }
+            }
             assertTrue(returned.await(20, TimeUnit.SECONDS), rt.stats().toString());
             assertEquals(7, got.get());
         }
