@@ -186,8 +186,9 @@ class SysmonTest {
                 Chan<Boolean> armed = Chan.make();
                 Go.go(() -> {
                     armed.send(true); // runs on this processor: its sleep timer goes into this heap
+                    long t0 = System.nanoTime();
                     Go.sleep(Duration.ofMillis(20));
-                    if (looping.get()) {
+                    if (looping.get() && System.nanoTime() - t0 >= 20_000_000) {
                         slept.countDown();
                     }
                 });
@@ -205,6 +206,100 @@ class SysmonTest {
                 stop.set(true);
             }
             assertTrue(loopDone.await(20, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void timersNeverFireEarlyWithTheMonitorRunning() throws Exception {
+        // The monitor runs overdue timers itself; it must read the runtime's timer clock, not its own.
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            int n = 20;
+            BlockingQueue<String> early = new LinkedBlockingQueue<>();
+            CountDownLatch done = new CountDownLatch(3 * n);
+            for (int i = 0; i < n; i++) {
+                long d = 30 + 5L * i;
+                rt.go(() -> {
+                    long t0 = System.nanoTime();
+                    Go.sleep(Duration.ofMillis(d));
+                    check(early, "sleep", d, t0);
+                    done.countDown();
+                });
+                rt.go(() -> {
+                    long t0 = System.nanoTime();
+                    Timer.after(Duration.ofMillis(d)).recv();
+                    check(early, "Timer.after", d, t0);
+                    done.countDown();
+                });
+                rt.go(() -> {
+                    long t0 = System.nanoTime();
+                    io.gmp4j.runtime.Context ctx = io.gmp4j.runtime.Context.withTimeout(
+                            io.gmp4j.runtime.Context.background(), Duration.ofMillis(d));
+                    ctx.done().recv();
+                    check(early, "Context.withTimeout", d, t0);
+                    done.countDown();
+                });
+            }
+            assertTrue(done.await(30, TimeUnit.SECONDS));
+            assertTrue(early.isEmpty(), early.toString());
+        }
+    }
+
+    private static void check(BlockingQueue<String> early, String what, long millis, long t0) {
+        long took = System.nanoTime() - t0;
+        if (took < TimeUnit.MILLISECONDS.toNanos(millis)) {
+            early.add(what + " of " + millis + " ms ended after " + took + " ns");
+        }
+    }
+
+    @Test
+    void aChannelPipelineWithADeadlineRunsRepeatedlyUnderTheMonitor() throws Exception {
+        // The README's quick start, 200 times with the monitor on: no wake-up lost, no early deadline.
+        for (int it = 0; it < 200; it++) {
+            try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+                BlockingQueue<Object> result = new LinkedBlockingQueue<>();
+                rt.go(() -> {
+                    try {
+                        Chan<Integer> jobs = Chan.make(16);
+                        Chan<Integer> results = Chan.make();
+                        Go.go(() -> {
+                            for (Integer j : jobs) {
+                                results.send(j * j);
+                            }
+                            results.close();
+                        });
+                        Go.go(() -> {
+                            for (int i = 0; i < 100; i++) {
+                                jobs.send(i);
+                            }
+                            jobs.close();
+                        });
+                        io.gmp4j.runtime.Context ctx = io.gmp4j.runtime.Context.withTimeout(
+                                io.gmp4j.runtime.Context.background(), Duration.ofSeconds(20));
+                        long[] sum = {0};
+                        boolean[] open = {true};
+                        while (open[0]) {
+                            Select.builder()
+                                    .recv(results, r -> {
+                                        if (r == null) {
+                                            open[0] = false;
+                                        } else {
+                                            sum[0] += r;
+                                        }
+                                    })
+                                    .recv(ctx.done(), x -> {
+                                        throw ctx.err();
+                                    })
+                                    .run();
+                        }
+                        ctx.cancel();
+                        result.add(sum[0]);
+                    } catch (RuntimeException e) {
+                        result.add(e);
+                    }
+                });
+                Object r = result.poll(30, TimeUnit.SECONDS);
+                assertEquals(328_350L, r, "iteration " + it + ": " + rt.stats());
+            }
         }
     }
 
@@ -484,21 +579,25 @@ class SysmonTest {
         Chan<Integer> b = Chan.make();
         Chan<Integer> c = Chan.make();
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
-            rt.go(a::recv);
-            rt.go(() -> b.send(1));
-            rt.go(() -> Select.builder().recv(a, v -> {}).recv(c, v -> {}).run());
-            String report = reports.poll(20, TimeUnit.SECONDS);
-            assertNotNull(report, "no deadlock report; " + rt.stats());
-            assertTrue(report.startsWith(DeadlockHandler.FATAL + "\n\n"), report);
-            assertTrue(report.contains("[chan receive"), report);
-            assertTrue(report.contains("[chan send"), report);
-            assertTrue(report.contains("[select"), report);
-            assertEquals(3, report.lines().filter(l -> l.startsWith("goroutine ")).count(), report);
-            assertNull(reports.poll(200, TimeUnit.MILLISECONDS), "the same deadlock is reported once");
-            // Unblock everything so the runtime can close.
-            assertEquals(1, b.recv());
-            a.close();
-            c.close();
+            try {
+                rt.go(a::recv);
+                rt.go(() -> b.send(1));
+                rt.go(() -> Select.builder().recv(a, v -> {}).recv(c, v -> {}).run());
+                String report = reports.poll(20, TimeUnit.SECONDS);
+                assertNotNull(report, "no deadlock report; " + rt.stats() + "\n" + dump(rt));
+                assertTrue(report.startsWith(DeadlockHandler.FATAL + "\n\n"), report);
+                assertTrue(report.contains("[chan receive"), report);
+                assertTrue(report.contains("[chan send"), report);
+                assertTrue(report.contains("[select"), report);
+                assertEquals(3, report.lines().filter(l -> l.startsWith("goroutine ")).count(), report);
+                String again = reports.poll(200, TimeUnit.MILLISECONDS);
+                assertNull(again, "the same deadlock is reported once");
+            } finally {
+                // Unblock everything so the runtime can close, whatever happened above.
+                b.tryRecv();
+                a.close();
+                c.close();
+            }
             assertTrue(eventually(Duration.ofSeconds(20), () -> rt.numGoroutine() == 0),
                     () -> "goroutines left after unblocking: " + rt.stats() + "\n" + dump(rt));
         }

@@ -568,6 +568,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             p.incSchedtick();
         }
         m.curg = g;
+        g.dequeued(); // from here on a new submission is a real one (see G)
         try {
             g.cont.run();
         } catch (RuntimeException e) {
@@ -1334,18 +1335,24 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
         // Timers overdue by a millisecond have no machine serving them (their processor is held
         // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
-        // goes to the global queue.
+        // goes to the global queue. Timers live on the runtime clock (RuntimeTimer.nanotime),
+        // whose origin differs from System.nanoTime's: convert at the boundary.
+        long rtNow = RuntimeTimer.nanotime();
         long next = RuntimeTimer.NONE;
         for (int i = 0; i < maxProcs; i++) {
             TimerHeap h = proc(i).timers;
             long when = h.wakeTime();
-            if (when != RuntimeTimer.NONE && when + OVERDUE_NANOS <= now) {
-                h.run(now);
+            if (when != RuntimeTimer.NONE && when <= rtNow - OVERDUE_NANOS) {
+                h.run(rtNow);
                 when = h.wakeTime();
             }
             next = Math.min(next, when);
         }
-        return next == RuntimeTimer.NONE ? Long.MAX_VALUE : next;
+        if (next == RuntimeTimer.NONE) {
+            return Long.MAX_VALUE;
+        }
+        long in = next - rtNow;
+        return in >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + in;
     }
 
     @Override
