@@ -14,15 +14,14 @@ import java.util.concurrent.Executor;
  * (JDK behaviour); such a "foreign" submission carries a different continuation and is wrapped
  * in a fresh, thread-less {@code G} each time it becomes runnable.
  *
- * <p>A {@code G} is in at most one run queue at a time. The JDK submits a continuation when it
- * becomes runnable, but also a second time when {@code Thread.getStackTrace()} (a goroutine
- * dump, the deadlock report, {@code jcmd Thread.dump_to_file}, a debugger) catches the thread
- * runnable but unmounted: {@code VirtualThread.tryGetStackTrace} resubmits "as the task may
- * have run". A second entry would corrupt the global queue's links, so {@link #enqueue}
- * admits a submission only while the goroutine is not queued already; the machine clears the
- * mark just before it runs the continuation. A submission that arrives while the goroutine
- * runs is admitted: if spurious, the JDK's {@code runContinuation} finds the thread not
- * runnable and returns at once.
+ * <p>The JDK submits a continuation when it becomes runnable, and a second time when
+ * {@code Thread.getStackTrace()} (a goroutine dump, the deadlock report,
+ * {@code jcmd Thread.dump_to_file}, a debugger) catches the thread runnable but unmounted:
+ * {@code VirtualThread.tryGetStackTrace} resubmits "as the task may have run". The second run
+ * finds the thread not runnable and returns at once, so two entries are harmless — except in
+ * the global queue, a linked list, where a second link would cut the list. So the global queue
+ * admits a goroutine only while it is not in it ({@link #inGlobal}, checked under the lock,
+ * off the hand-off hot path); local queues are arrays and take a duplicate in their stride.
  */
 final class G implements Executor {
     final GmpScheduler sched;
@@ -32,17 +31,8 @@ final class G implements Executor {
     Runnable cont;
     /** Link in the global run queue. Guarded by {@code sched.lock}. */
     G schedlink;
-    /** 1 while the goroutine waits in a run queue; see the class notes. */
-    @SuppressWarnings("unused") // accessed through QUEUED
-    private volatile int queued;
-    private static final java.lang.invoke.VarHandle QUEUED;
-    static {
-        try {
-            QUEUED = java.lang.invoke.MethodHandles.lookup().findVarHandle(G.class, "queued", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Whether it is in the global run queue now. Guarded by {@code sched.lock}. */
+    boolean inGlobal;
 
     G(GmpScheduler sched) {
         this.sched = sched;
@@ -54,22 +44,10 @@ final class G implements Executor {
     }
 
     /** Called by the JDK whenever the goroutine's (or an inheriting thread's) continuation is runnable. */
-    /** Marks the goroutine queued; false if it was already (a duplicate submission). */
-    boolean enqueue() {
-        return QUEUED.compareAndSet(this, 0, 1);
-    }
-
-    /** The machine is about to run it: later submissions are new ones. */
-    void dequeued() {
-        QUEUED.setRelease(this, 0);
-    }
-
     @Override
     public void execute(Runnable task) {
         if (task == cont) {
-            if (enqueue()) {
-                sched.ready(this);
-            }
+            sched.ready(this);
         } else {
             sched.readyForeign(task);
         }

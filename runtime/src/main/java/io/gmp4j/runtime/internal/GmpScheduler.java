@@ -204,17 +204,11 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     /** Go's runqput, with the overflow batch going to the global queue. Owner of p only. */
     private void runqput(Processor p, G g, boolean next) {
-        G batch = p.runqput(g, next);
+        G[] batch = p.runqput(g, next);
         if (batch != null) {
-            G tail = batch;
-            int n = 1;
-            while (tail.schedlink != null) {
-                tail = tail.schedlink;
-                n++;
-            }
             lock.lock();
             try {
-                globrunqputbatch(batch, tail, n);
+                globrunqputbatch(batch);
             } finally {
                 lock.unlock();
             }
@@ -232,26 +226,36 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     /** Go's globrunqput: appends to the global queue. */
     private void globrunqput(G g) {
-        g.schedlink = null;
         lock.lock();
         try {
-            globrunqputbatch(g, g, 1);
+            globrunqput1(g);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Appends a linked batch. Lock held. */
-    private void globrunqputbatch(G head, G tail, int n) {
+    /** Appends one goroutine unless it is in the global queue already (see {@link G}). Lock held. */
+    private void globrunqput1(G g) {
         assert lock.isHeldByCurrentThread();
-        tail.schedlink = null;
-        if (runqTail == null) {
-            runqHead = head;
-        } else {
-            runqTail.schedlink = head;
+        if (g.inGlobal) {
+            return;
         }
-        runqTail = tail;
-        runqSize = runqSize + n;
+        g.inGlobal = true;
+        g.schedlink = null;
+        if (runqTail == null) {
+            runqHead = g;
+        } else {
+            runqTail.schedlink = g;
+        }
+        runqTail = g;
+        runqSize = runqSize + 1;
+    }
+
+    /** Appends a batch in order. Lock held. */
+    private void globrunqputbatch(G[] batch) {
+        for (G g : batch) {
+            globrunqput1(g);
+        }
     }
 
     /**
@@ -274,10 +278,12 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         G g = runqHead;
         runqHead = g.schedlink;
         g.schedlink = null;
+        g.inGlobal = false;
         for (int i = 1; i < n; i++) {
             G x = runqHead;
             runqHead = x.schedlink;
             x.schedlink = null;
+            x.inGlobal = false;
             if (!p.runq.offer(x)) {
                 throw new InternalError("runtime: globrunqget overflowed a local queue");
             }
@@ -373,18 +379,13 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     /** Moves every goroutine queued on p to the global queue and wakes a processor for them. */
     private void moveToGlobal(Processor p) {
-        int[] n = new int[1];
-        G batch = p.drainAll(n);
-        if (batch == null) {
+        G[] batch = p.drainAll();
+        if (batch.length == 0) {
             return;
-        }
-        G tail = batch;
-        while (tail.schedlink != null) {
-            tail = tail.schedlink;
         }
         lock.lock();
         try {
-            globrunqputbatch(batch, tail, n[0]);
+            globrunqputbatch(batch);
         } finally {
             lock.unlock();
         }
@@ -568,7 +569,6 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             p.incSchedtick();
         }
         m.curg = g;
-        g.dequeued(); // from here on a new submission is a real one (see G)
         try {
             g.cont.run();
         } catch (RuntimeException e) {
@@ -1263,15 +1263,11 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private void handoffRetired(Processor old, String reason) {
         Machine from = old.m;
         Processor fresh = new Processor(old);
-        int[] n = new int[1];
-        G g = old.drainAll(n);
-        while (g != null) {
-            G next = g.schedlink;
-            g.schedlink = null;
+        G[] queued = old.drainAll();
+        for (G g : queued) {
             if (fresh.runqput(g, false) != null) {
                 throw new InternalError("runtime: handoff overflowed a fresh local queue");
             }
-            g = next;
         }
         ALLP.setRelease(allp, old.id, fresh);
         retired.add(old);
@@ -1281,7 +1277,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             e.processor = old.id;
             e.reason = reason;
             e.machine = from == null ? -1 : from.mid;
-            e.queued = n[0];
+            e.queued = queued.length;
             e.commit();
         }
         handoffp(fresh);

@@ -160,34 +160,20 @@ final class Processor {
     }
 
     /**
-     * Takes every queued goroutine (runnext first, then the queue in order), linked through
-     * {@code schedlink}, or null; stores how many in {@code count[0]}. Any thread: it only
-     * consumes.
+     * Takes every queued goroutine, runnext first, then the queue in order (an empty array
+     * when there is none). Any thread: it only consumes.
      */
-    G drainAll(int[] count) {
-        G head = null;
-        G tail = null;
-        int n = 0;
+    G[] drainAll() {
+        java.util.ArrayList<G> out = new java.util.ArrayList<>();
         G next = runnext();
         if (next != null && casRunnext(next, null)) {
-            head = tail = next;
-            n++;
+            out.add(next);
         }
         G x;
         while ((x = runq.poll()) != null) {
-            if (head == null) {
-                head = x;
-            } else {
-                tail.schedlink = x;
-            }
-            tail = x;
-            n++;
+            out.add(x);
         }
-        if (tail != null) {
-            tail.schedlink = null;
-        }
-        count[0] = n;
-        return head;
+        return out.toArray(new G[0]);
     }
 
     G runnext() {
@@ -223,10 +209,10 @@ final class Processor {
     /**
      * Go's runqput: puts g on the local queue; with {@code next}, into runnext, kicking the
      * old runnext to the tail. When the queue is full, takes the older half of it (Go's
-     * runqputslow) and returns it with g appended, linked through {@code schedlink}, for the
-     * caller to move to the global queue; otherwise returns null. Owner only.
+     * runqputslow) and returns it with g at the end, for the caller to move to the global
+     * queue; otherwise returns null. Owner only.
      */
-    G runqput(G g, boolean next) {
+    G[] runqput(G g, boolean next) {
         if (next) {
             G old;
             do {
@@ -240,26 +226,17 @@ final class Processor {
         if (runq.offer(g)) {
             return null;
         }
-        G head = null;
-        G tail = null;
-        for (int n = 0; n < RUNQ_SIZE / 2; n++) {
+        G[] batch = new G[RUNQ_SIZE / 2 + 1];
+        int n = 0;
+        while (n < RUNQ_SIZE / 2) {
             G x = runq.poll();
             if (x == null) {
                 break; // stealers took some meanwhile: move what we have
             }
-            if (head == null) {
-                head = x;
-            } else {
-                tail.schedlink = x;
-            }
-            tail = x;
+            batch[n++] = x;
         }
-        g.schedlink = null;
-        if (head == null) {
-            return g;
-        }
-        tail.schedlink = g;
-        return head;
+        batch[n++] = g;
+        return n == batch.length ? batch : java.util.Arrays.copyOf(batch, n);
     }
 
     /**

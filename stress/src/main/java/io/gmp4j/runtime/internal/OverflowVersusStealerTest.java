@@ -27,7 +27,7 @@ public class OverflowVersusStealerTest {
     final Processor victim = new Processor(0);
     final Processor thief = new Processor(1);
     final G[] all = new G[Processor.RUNQ_SIZE + 2];
-    G batch;
+    G[] batch;
     G thiefGot;
 
     public OverflowVersusStealerTest() {
@@ -54,8 +54,10 @@ public class OverflowVersusStealerTest {
     @Arbiter
     public void arbiter(II_Result r) {
         Map<G, Integer> seen = RunqStress.newSeen();
-        for (G g = batch; g != null; g = g.schedlink) {
-            RunqStress.count(g, seen);
+        if (batch != null) {
+            for (G g : batch) {
+                RunqStress.count(g, seen);
+            }
         }
         RunqStress.count(thiefGot, seen);
         RunqStress.drain(victim, seen);

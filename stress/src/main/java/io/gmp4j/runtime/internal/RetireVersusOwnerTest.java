@@ -47,7 +47,7 @@ public class RetireVersusOwnerTest {
     public void owner() {
         for (int i = 3; i < 5; i++) {
             if (old.status == Processor.RUNNING) {
-                G batch = old.runqput(all[i], true);
+                G[] batch = old.runqput(all[i], true);
                 if (batch != null) {
                     throw new IllegalStateException("overflow");
                 }
@@ -61,13 +61,8 @@ public class RetireVersusOwnerTest {
     public void monitor() {
         if (old.casStatus(Processor.RUNNING, Processor.RETIRED)) {
             Processor p = new Processor(old);
-            int[] n = new int[1];
-            G g = old.drainAll(n);
-            while (g != null) {
-                G next = g.schedlink;
-                g.schedlink = null;
+            for (G g : old.drainAll()) {
                 p.runqput(g, false);
-                g = next;
             }
             fresh = p;
         }
@@ -80,8 +75,7 @@ public class RetireVersusOwnerTest {
             RunqStress.count(g, seen);
         }
         // The old machine's dropRetired (or, if not retired, the owner itself) drains the old processor.
-        int[] n = new int[1];
-        for (G g = old.drainAll(n); g != null; g = g.schedlink) {
+        for (G g : old.drainAll()) {
             RunqStress.count(g, seen);
         }
         if (fresh != null) {
