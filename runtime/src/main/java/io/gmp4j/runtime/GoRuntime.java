@@ -92,7 +92,8 @@ public final class GoRuntime implements AutoCloseable {
     private final Consumer<? super String> traceOutput;
     private final DeadlockHandler deadlockHandler;
     private final AtomicLong sysmonTicks = new AtomicLong();
-    /** Progress signature of the last deadlock reported. Guarded by this. */
+    private final Object deadlockLock = new Object();
+    /** Progress signature of the last deadlock reported. Guarded by deadlockLock. */
     private long deadlockReportedAt = -1;
     private final String monitorName;
     private final Monitor monitor;
@@ -417,7 +418,13 @@ public final class GoRuntime implements AutoCloseable {
      * Go's checkdead for this runtime; see {@link DeadlockHandler}. Looks twice: the state must
      * hold at both looks with no scheduling progress in between.
      */
-    private synchronized boolean checkDeadlock() {
+    private boolean checkDeadlock() {
+        synchronized (deadlockLock) {
+            return checkDeadlockLocked();
+        }
+    }
+
+    private boolean checkDeadlockLocked() {
         if (deadlockHandler == DeadlockHandler.OFF || closed || live.get() <= 0) {
             return false;
         }

@@ -1,0 +1,81 @@
+package io.gmp4j.patterns;
+
+import io.gmp4j.runtime.Chan;
+import io.gmp4j.runtime.Context;
+import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.Select;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Go's fan-in ("merge"): many channels into one. One goroutine per input forwards its values;
+ * the output closes when every input has closed, or when the context ends (then the forwarders
+ * stop at their next step and no goroutine is left behind).
+ *
+ * <pre>{@code
+ * Chan<Result> all = FanIn.merge(ctx, List.of(a, b, c));
+ * for (Result r : all) { ... }     // ends when a, b and c are closed, or ctx is done
+ * }</pre>
+ */
+public final class FanIn {
+    private FanIn() {}
+
+    /**
+     * Merges {@code inputs} into one unbuffered channel, started in goroutines of the caller's
+     * runtime.
+     *
+     * @param ctx    cancels the merge: the output closes and the forwarders end
+     * @param inputs the channels to merge; values of one input keep their order
+     * @param <T>    the element type
+     * @return the merged channel; it closes when all inputs have closed or {@code ctx} is done
+     */
+    public static <T> Chan<T> merge(Context ctx, List<? extends Chan<? extends T>> inputs) {
+        Objects.requireNonNull(ctx, "ctx");
+        List<? extends Chan<? extends T>> ins = List.copyOf(inputs);
+        Chan<T> out = Chan.make();
+        WaitGroup wg = new WaitGroup();
+        wg.add(ins.size());
+        for (Chan<? extends T> in : ins) {
+            Go.go(() -> {
+                try {
+                    forward(ctx, in, out);
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        Go.go(() -> {
+            wg.await();
+            out.close();
+        });
+        return out;
+    }
+
+    /** Copies in to out until in closes or ctx ends. */
+    static <T> void forward(Context ctx, Chan<? extends T> in, Chan<T> out) {
+        boolean[] open = {true};
+        while (open[0]) {
+            Object[] got = new Object[1];
+            Select.builder()
+                    .recv(in, v -> {
+                        if (v == null) {
+                            open[0] = false;
+                        } else {
+                            got[0] = v;
+                        }
+                    })
+                    .recv(ctx.done(), x -> open[0] = false)
+                    .run();
+            if (got[0] == null) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            T v = (T) got[0];
+            Select.builder()
+                    .send(out, v, () -> {})
+                    .recv(ctx.done(), x -> open[0] = false)
+                    .run();
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.gmp4j.patterns;
+
+import io.gmp4j.runtime.Chan;
+import io.gmp4j.runtime.Context;
+import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.Select;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Go's fan-out: several worker goroutines read one channel, each writing what it makes to its
+ * own output channel; {@link FanIn#merge} joins the outputs again.
+ *
+ * <pre>{@code
+ * List<Chan<Integer>> outs = FanOut.distribute(ctx, jobs, 3, x -> x * x);
+ * for (int sq : FanIn.merge(ctx, outs)) { ... }
+ * }</pre>
+ *
+ * <p>Each output closes when the input has closed and its worker has finished, or when the
+ * context ends (the worker stops at its next step: no goroutine is left behind). A function
+ * that throws ends its worker's output early and the exception goes to the goroutine's
+ * uncaught-exception handler; use {@link ErrGroup} when failures must be reported.
+ */
+public final class FanOut {
+    private FanOut() {}
+
+    /**
+     * Starts {@code workers} goroutines that read {@code in} and write {@code fn}'s results,
+     * each to its own unbuffered output channel.
+     *
+     * @param ctx     cancels the workers
+     * @param in      the shared input
+     * @param workers how many, at least 1
+     * @param fn      the work per value; must not return null (null marks a closed channel)
+     * @param <T>     input type
+     * @param <R>     output type
+     * @return the output channels, one per worker
+     * @throws IllegalArgumentException if {@code workers < 1}
+     */
+    public static <T, R> List<Chan<R>> distribute(Context ctx, Chan<? extends T> in, int workers,
+                                                  Function<? super T, ? extends R> fn) {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(fn, "fn");
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
+        }
+        List<Chan<R>> outs = new ArrayList<>(workers);
+        for (int i = 0; i < workers; i++) {
+            Chan<R> out = Chan.make();
+            outs.add(out);
+            Go.go(() -> {
+                try {
+                    work(ctx, in, out, fn);
+                } finally {
+                    out.close();
+                }
+            });
+        }
+        return List.copyOf(outs);
+    }
+
+    private static <T, R> void work(Context ctx, Chan<? extends T> in, Chan<R> out, Function<? super T, ? extends R> fn) {
+        boolean[] open = {true};
+        while (open[0]) {
+            Object[] got = new Object[1];
+            Select.builder()
+                    .recv(in, v -> {
+                        if (v == null) {
+                            open[0] = false;
+                        } else {
+                            got[0] = v;
+                        }
+                    })
+                    .recv(ctx.done(), x -> open[0] = false)
+                    .run();
+            if (got[0] == null) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            T v = (T) got[0];
+            R r = Objects.requireNonNull(fn.apply(v), "fn returned null (null marks a closed channel)");
+            Select.builder()
+                    .send(out, r, () -> {})
+                    .recv(ctx.done(), x -> open[0] = false)
+                    .run();
+        }
+    }
+}
