@@ -1,0 +1,223 @@
+package io.gmp4j.patterns;
+
+import io.gmp4j.runtime.Chan;
+import io.gmp4j.runtime.Context;
+import io.gmp4j.runtime.Select;
+
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
+
+/**
+ * Go's pipeline: stages connected by channels, each stage one goroutine (or N for a parallel
+ * stage), each closing its output when its input ends.
+ *
+ * <pre>{@code
+ * Pipeline<Integer> squares = Pipeline.from(ctx, List.of(1, 2, 3, 4))   // gen
+ *         .map(x -> x * x);                                            // sq
+ * for (int v : squares.out()) System.out.println(v);
+ * squares.await();                          // throws ExecutionException if a stage failed
+ * }</pre>
+ *
+ * <p>Stopping: every stage waits on its input <em>and</em> the pipeline's context, which is
+ * derived from the one given to {@link #from}/{@link #of}. Cancelling that context, or a stage
+ * throwing (the first failure cancels the derived context, as {@link ErrGroup} does), stops
+ * every stage at its next step and closes every channel: no goroutine is left behind. A consumer
+ * that stops reading {@link #out()} early should cancel its context (or call {@link #cancel()}).
+ * {@link #await()} waits for every stage and reports the first failure.
+ *
+ * <p>Stages run as goroutines of the caller's runtime. Each {@code map}/{@code filter} returns
+ * a new pipeline object for the next stage; use each one once.
+ *
+ * @param <T> the element type of this stage's output
+ */
+public final class Pipeline<T> {
+
+    /**
+     * One stage's work on one element.
+     *
+     * @param <T> input type
+     * @param <R> output type
+     */
+    @FunctionalInterface
+    public interface Stage<T, R> {
+        /**
+         * Transforms one element.
+         *
+         * @param value the input
+         * @return the output, not null (null marks a closed channel)
+         * @throws Exception a failure, which stops the whole pipeline
+         */
+        R apply(T value) throws Exception;
+    }
+
+    private final ErrGroup group;
+    private final Chan<T> out;
+
+    private Pipeline(ErrGroup group, Chan<T> out) {
+        this.group = group;
+        this.out = out;
+    }
+
+    /**
+     * A pipeline whose first stage sends the elements of {@code source} (Go's {@code gen}).
+     *
+     * @param ctx    cancels the pipeline
+     * @param source the elements, not null
+     * @param <T>    element type
+     * @return the first stage
+     */
+    public static <T> Pipeline<T> from(Context ctx, Iterable<? extends T> source) {
+        Objects.requireNonNull(source, "source");
+        ErrGroup g = ErrGroup.withContext(Objects.requireNonNull(ctx, "ctx"));
+        Chan<T> out = Chan.make();
+        Context c = g.context();
+        g.go(() -> {
+            try {
+                for (T v : source) {
+                    if (!send(c, out, Objects.requireNonNull(v, "source element is null"))) {
+                        return;
+                    }
+                }
+            } finally {
+                out.close();
+            }
+        });
+        return new Pipeline<>(g, out);
+    }
+
+    /**
+     * A pipeline that starts from an existing channel (its producer closes it when done).
+     *
+     * @param ctx cancels the pipeline
+     * @param in  the input channel
+     * @param <T> element type
+     * @return a pipeline whose {@link #out()} is fed from {@code in}
+     */
+    public static <T> Pipeline<T> of(Context ctx, Chan<? extends T> in) {
+        Objects.requireNonNull(in, "in");
+        ErrGroup g = ErrGroup.withContext(Objects.requireNonNull(ctx, "ctx"));
+        Chan<T> out = Chan.make();
+        Context c = g.context();
+        g.go(() -> {
+            try {
+                T v;
+                while ((v = recv(c, in)) != null) {
+                    if (!send(c, out, v)) {
+                        return;
+                    }
+                }
+            } finally {
+                out.close();
+            }
+        });
+        return new Pipeline<>(g, out);
+    }
+
+    /**
+     * Adds a stage of one goroutine applying {@code fn} to every element, in order.
+     *
+     * @param fn  the stage's work
+     * @param <R> output type
+     * @return the next stage
+     */
+    public <R> Pipeline<R> map(Stage<? super T, ? extends R> fn) {
+        return map(1, fn);
+    }
+
+    /**
+     * Adds a parallel stage: {@code workers} goroutines apply {@code fn} (Go's fan-out and
+     * fan-in within one stage); the output order is not kept.
+     *
+     * @param workers how many goroutines, at least 1
+     * @param fn      the stage's work
+     * @param <R>     output type
+     * @return the next stage
+     */
+    public <R> Pipeline<R> map(int workers, Stage<? super T, ? extends R> fn) {
+        Objects.requireNonNull(fn, "fn");
+        return stage(workers, v -> Objects.requireNonNull(fn.apply(v),
+                "a pipeline stage returned null (null marks a closed channel)"));
+    }
+
+    /**
+     * Adds a stage of one goroutine that passes on the elements {@code keep} accepts.
+     *
+     * @param keep the test
+     * @return the next stage
+     */
+    public Pipeline<T> filter(Predicate<? super T> keep) {
+        Objects.requireNonNull(keep, "keep");
+        return stage(1, v -> keep.test(v) ? v : null);
+    }
+
+    /** fn returns null to drop an element. */
+    private <R> Pipeline<R> stage(int workers, Stage<? super T, ? extends R> fn) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
+        }
+        Chan<T> in = out;
+        Chan<R> next = Chan.make();
+        Context c = group.context();
+        WaitGroup wg = new WaitGroup();
+        wg.add(workers);
+        for (int i = 0; i < workers; i++) {
+            group.go(() -> {
+                try {
+                    T v;
+                    while ((v = recv(c, in)) != null) {
+                        R r = fn.apply(v);
+                        if (r != null && !send(c, next, r)) {
+                            return;
+                        }
+                    }
+                } finally {
+                    wg.done();
+                }
+            });
+        }
+        group.go(() -> {
+            wg.await();
+            next.close();
+        });
+        return new Pipeline<>(group, next);
+    }
+
+    /** The last stage's output; closes when the pipeline ends, is cancelled or fails. */
+    public Chan<T> out() {
+        return out;
+    }
+
+    /** The pipeline's context: cancelled on the first failure, by {@link #cancel()}, or with its parent. */
+    public Context context() {
+        return group.context();
+    }
+
+    /** Stops every stage and closes every channel. */
+    public void cancel() {
+        group.context().cancel();
+    }
+
+    /**
+     * Waits for every stage to end.
+     *
+     * @throws ExecutionException if a stage failed; its cause is the first failure
+     */
+    public void await() throws ExecutionException {
+        group.await();
+    }
+
+    /** Receives from in, or null when in is closed or ctx is done. */
+    private static <T> T recv(Context ctx, Chan<? extends T> in) {
+        Object[] got = new Object[1];
+        Select.builder().recv(in, v -> got[0] = v).recv(ctx.done(), x -> {}).run();
+        @SuppressWarnings("unchecked")
+        T v = (T) got[0];
+        return v;
+    }
+
+    /** Sends v, or returns false when ctx is done first. */
+    private static <T> boolean send(Context ctx, Chan<T> out, T v) {
+        return Select.builder().send(out, v, () -> {}).recv(ctx.done(), x -> {}).run() == 0;
+    }
+}
