@@ -6,7 +6,8 @@ import java.io.PrintStream;
  * What a runtime does when the system monitor finds it deadlocked: every goroutine blocked on
  * a runtime primitive (channel, select, the patterns' semaphores and WaitGroup) with no timer,
  * no network poller registration and no running processor or syscall left that could wake
- * one. Go prints {@code fatal error: all goroutines are asleep - deadlock!} with the
+ * one, for at least 200 ms (Go reports at once; a JVM program may still be starting goroutines
+ * from a platform thread). Go prints {@code fatal error: all goroutines are asleep - deadlock!} with the
  * goroutines' stacks and exits with status 2; gmp4j prints the same report and, by default,
  * lets the program go on ({@link #PRINT}), because a thread outside the runtime — a platform
  * thread, which Go programs do not have — may still wake the goroutines.

@@ -95,6 +95,11 @@ public final class GoRuntime implements AutoCloseable {
     private final Object deadlockLock = new Object();
     /** Progress signature of the last deadlock reported. Guarded by deadlockLock. */
     private long deadlockReportedAt = -1;
+    /** A deadlocked state seen (its progress signature) and since when. Guarded by deadlockLock. */
+    private long deadlockCandidate = -1;
+    private long deadlockCandidateSince;
+    /** How long a deadlocked state must last before it is reported. */
+    static final long DEADLOCK_SETTLE_NANOS = 200_000_000;
     private final String monitorName;
     private final Monitor monitor;
 
@@ -416,7 +421,8 @@ public final class GoRuntime implements AutoCloseable {
 
     /**
      * Go's checkdead for this runtime; see {@link DeadlockHandler}. Looks twice: the state must
-     * hold at both looks with no scheduling progress in between.
+     * hold at both looks with no scheduling progress in between, and it must have lasted 200 ms
+     * (threads outside the runtime may still be starting or waking goroutines).
      */
     private boolean checkDeadlock() {
         synchronized (deadlockLock) {
@@ -433,10 +439,22 @@ public final class GoRuntime implements AutoCloseable {
         }
         long progress = progress();
         if (!allGoroutinesBlocked() || !quiet() || progress() != progress || !allGoroutinesBlocked()) {
+            deadlockCandidate = -1;
             return false;
         }
         if (deadlockReportedAt == progress) {
             return true; // this deadlock was reported already
+        }
+        // Unlike Go, threads outside the runtime (a main thread still starting goroutines, say)
+        // can wake the goroutines: report only a state that has lasted DEADLOCK_SETTLE_NANOS.
+        long now = System.nanoTime();
+        if (deadlockCandidate != progress) {
+            deadlockCandidate = progress;
+            deadlockCandidateSince = now;
+            return false;
+        }
+        if (now - deadlockCandidateSince < DEADLOCK_SETTLE_NANOS) {
+            return false;
         }
         deadlockReportedAt = progress;
         StringBuilder report = new StringBuilder(DeadlockHandler.FATAL).append("\n\n");
