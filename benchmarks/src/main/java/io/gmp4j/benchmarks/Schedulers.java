@@ -2,6 +2,8 @@ package io.gmp4j.benchmarks;
 
 import io.gmp4j.runtime.GoRuntime;
 
+import java.time.Duration;
+
 /**
  * Starts goroutines on one of the schedulers under comparison: a gmp4j provider
  * ({@code gmp}, {@code jdk}, {@code fifo}) through {@link GoRuntime}, or {@code raw-vthread}:
@@ -71,6 +73,29 @@ final class Schedulers implements AutoCloseable {
 
     GoRuntime runtime() {
         return runtime;
+    }
+
+    /**
+     * For benchmarks whose goroutines are partly started by library code (the patterns module's
+     * workers, forwarders and closers, which no {@link Crew} joins): waits up to
+     * {@code timeout} for the runtime to have no live goroutine, and throws, with a dump of the
+     * survivors, if some are left — a leak, which would also make {@link #close()} wait for
+     * ever. Nothing to check on {@code raw-vthread} (no runtime counts its threads).
+     */
+    void awaitNoGoroutines(String what, Duration timeout) throws InterruptedException {
+        if (runtime == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (runtime.numGoroutine() > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                StringBuilder dump = new StringBuilder();
+                runtime.dumpGoroutines(dump);
+                throw new IllegalStateException(what + ": " + runtime.numGoroutine() + " goroutines still alive "
+                        + timeout.toMillis() + " ms after the work ended:\n" + dump);
+            }
+            Thread.sleep(1);
+        }
     }
 
     @Override
