@@ -58,6 +58,12 @@ class PatternExamplesTest {
     }
 
     @Test
+    void patternsTourRunsAllSix() throws Exception {
+        assertTrue(PatternsTour.run(out), text());
+        assertEquals(6, text().lines().filter(l -> l.startsWith("== ")).count(), text());
+    }
+
+    @Test
     void singleflight() throws Exception {
         assertEquals(1, SingleflightExample.run(out));
         assertEquals(5, text().lines().filter(l -> l.endsWith("got Ada Lovelace (shared: true)")).count(), text());
