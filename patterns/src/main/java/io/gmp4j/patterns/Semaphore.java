@@ -5,6 +5,8 @@ import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.ContextException;
 import io.gmp4j.runtime.Select;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.Objects;
@@ -29,13 +31,33 @@ import java.util.concurrent.locks.ReentrantLock;
  * are free. {@link #tryAcquire} fails while anyone waits. A waiting goroutine parks on a channel
  * (holds no thread).
  *
+ * <p>Without waiters, acquire, tryAcquire and release are a single CAS on one word and take no
+ * lock (jcstress: {@code SemaphoreFastPathTest}); the queue and its wake-ups use a lock.
+ *
  * <p>Thread-safe.
  */
 public final class Semaphore {
+    /** Set in {@link #state} while the waiter queue is not empty (changed under the lock only). */
+    private static final long WAITERS = Long.MIN_VALUE;
+    private static final VarHandle STATE;
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Semaphore.class, "state", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final long size;
     private final ReentrantLock lock = new ReentrantLock();
-    /** Tokens held. Guarded by lock. */
-    private long cur;
+    /**
+     * Tokens held (the low 63 bits) and the {@link #WAITERS} bit. Changed by CAS: without
+     * waiters, acquire and release are one CAS each and take no lock; the bit is set and
+     * cleared under the lock, together with the queue, so a release that sees it goes through
+     * the lock and wakes the waiters.
+     */
+    @SuppressWarnings("unused") // accessed through STATE
+    private volatile long state;
     /** FIFO waiters. Guarded by lock. */
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
@@ -66,15 +88,17 @@ public final class Semaphore {
     public void acquire(Context ctx, long n) {
         Objects.requireNonNull(ctx, "ctx");
         requireWeight(n);
+        ContextException done = ctx.err();
+        if (done != null) {
+            throw done; // x/sync: fail even if tokens are available
+        }
+        if (casAcquire(n)) {
+            return;
+        }
         Waiter w;
         lock.lock();
         try {
-            ContextException done = ctx.err();
-            if (done != null) {
-                throw done; // x/sync: fail even if tokens are available
-            }
-            if (size - cur >= n && waiters.isEmpty()) {
-                cur += n;
+            if (casAcquire(n)) {
                 return;
             }
             if (n > size) {
@@ -82,6 +106,10 @@ public final class Semaphore {
             } else {
                 w = new Waiter(n, Chan.make());
                 waiters.addLast(w);
+                setWaitersBit();
+                // A fast-path release between the failed CAS and the bit woke nobody: look again
+                // now that every later release goes through the lock.
+                notifyWaiters();
             }
         } finally {
             lock.unlock();
@@ -106,12 +134,15 @@ public final class Semaphore {
         try {
             if (isClosed(w.ready())) { // closed under this lock by notifyWaiters
                 // Acquired after the context ended: give it back.
-                cur -= n;
+                add(-n);
                 notifyWaiters();
             } else {
                 boolean front = waiters.peekFirst() == w;
                 removeWaiter(w);
-                if (front && size > cur) {
+                if (waiters.isEmpty()) {
+                    clearWaitersBit();
+                }
+                if (front && size > held()) {
                     notifyWaiters(); // those behind a cancelled head may fit now
                 }
             }
@@ -130,15 +161,53 @@ public final class Semaphore {
      */
     public boolean tryAcquire(long n) {
         requireWeight(n);
-        lock.lock();
-        try {
-            if (size - cur >= n && waiters.isEmpty()) {
-                cur += n;
+        return casAcquire(n);
+    }
+
+    /** Takes n tokens if they are free and nobody waits: one CAS. Any thread, lock or not. */
+    private boolean casAcquire(long n) {
+        while (true) {
+            long st = (long) STATE.getVolatile(this);
+            if (st < 0 || size - st < n) {
+                return false; // waiters queued (no barging), or not enough free
+            }
+            if (STATE.compareAndSet(this, st, st + n)) {
                 return true;
             }
-            return false;
-        } finally {
-            lock.unlock();
+        }
+    }
+
+    private long held() {
+        return (long) STATE.getVolatile(this) & ~WAITERS;
+    }
+
+    /** Adds delta to the held count, keeping the bit. */
+    private void add(long delta) {
+        while (true) {
+            long st = (long) STATE.getVolatile(this);
+            if (STATE.compareAndSet(this, st, st + delta)) {
+                return;
+            }
+        }
+    }
+
+    /** Lock held. */
+    private void setWaitersBit() {
+        while (true) {
+            long st = (long) STATE.getVolatile(this);
+            if (st < 0 || STATE.compareAndSet(this, st, st | WAITERS)) {
+                return;
+            }
+        }
+    }
+
+    /** Lock held. */
+    private void clearWaitersBit() {
+        while (true) {
+            long st = (long) STATE.getVolatile(this);
+            if (st >= 0 || STATE.compareAndSet(this, st, st & ~WAITERS)) {
+                return;
+            }
         }
     }
 
@@ -152,28 +221,59 @@ public final class Semaphore {
      */
     public void release(long n) {
         requireWeight(n);
+        while (true) {
+            long st = (long) STATE.getVolatile(this);
+            if (st < 0) {
+                break; // waiters: release and wake them under the lock
+            }
+            if (st - n < 0) {
+                throw overReleased(st, n);
+            }
+            if (STATE.compareAndSet(this, st, st - n)) {
+                return;
+            }
+        }
         lock.lock();
         try {
-            if (cur - n < 0) {
-                throw new IllegalStateException("semaphore: released more than held (held " + cur + ", released "
-                        + n + ")");
+            while (true) {
+                long st = (long) STATE.getVolatile(this);
+                long cur = st & ~WAITERS;
+                if (cur - n < 0) {
+                    throw overReleased(cur, n);
+                }
+                if (STATE.compareAndSet(this, st, st - n)) {
+                    break;
+                }
             }
-            cur -= n;
             notifyWaiters();
         } finally {
             lock.unlock();
         }
     }
 
-    /** Strict FIFO: wake from the head while the head fits. Lock held. */
+    private static IllegalStateException overReleased(long held, long n) {
+        return new IllegalStateException("semaphore: released more than held (held " + held + ", released " + n + ")");
+    }
+
+    /**
+     * Strict FIFO: wake from the head while the head fits. Lock held. The tokens are taken with
+     * a CAS, since a fast-path release may run at the same time (a fast-path acquire cannot:
+     * the waiters bit stops it).
+     */
     private void notifyWaiters() {
         while (!waiters.isEmpty()) {
             Waiter next = waiters.peekFirst();
-            if (size - cur < next.n()) {
+            long st = (long) STATE.getVolatile(this);
+            if (size - (st & ~WAITERS) < next.n()) {
                 break; // no skipping: a large head is not starved by smaller ones behind it
             }
-            cur += next.n();
+            if (!STATE.compareAndSet(this, st, st + next.n())) {
+                continue;
+            }
             waiters.pollFirst();
+            if (waiters.isEmpty()) {
+                clearWaitersBit();
+            }
             next.ready().close();
         }
     }
@@ -202,7 +302,7 @@ public final class Semaphore {
     public String toString() {
         lock.lock();
         try {
-            return "Semaphore(size " + size + ", held " + cur + ", waiters " + waiters.size() + ")";
+            return "Semaphore(size " + size + ", held " + held() + ", waiters " + waiters.size() + ")";
         } finally {
             lock.unlock();
         }
