@@ -3,7 +3,6 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.Go;
-import io.gmp4j.runtime.Select;
 
 import java.util.List;
 import java.util.Objects;
@@ -54,28 +53,11 @@ public final class FanIn {
 
     /** Copies in to out until in closes or ctx ends. */
     static <T> void forward(Context ctx, Chan<? extends T> in, Chan<T> out) {
-        boolean[] open = {true};
-        while (open[0]) {
-            Object[] got = new Object[1];
-            Select.builder()
-                    .recv(in, v -> {
-                        if (v == null) {
-                            open[0] = false;
-                        } else {
-                            got[0] = v;
-                        }
-                    })
-                    .recv(ctx.done(), x -> open[0] = false)
-                    .run();
-            if (got[0] == null) {
-                continue;
+        T v;
+        while ((v = Chans.recv(ctx, in)) != null) {
+            if (!Chans.send(ctx, out, v)) {
+                return;
             }
-            @SuppressWarnings("unchecked")
-            T v = (T) got[0];
-            Select.builder()
-                    .send(out, v, () -> {})
-                    .recv(ctx.done(), x -> open[0] = false)
-                    .run();
         }
     }
 }

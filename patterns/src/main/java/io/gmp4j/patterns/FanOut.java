@@ -3,7 +3,6 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.Go;
-import io.gmp4j.runtime.Select;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -64,29 +63,12 @@ public final class FanOut {
     }
 
     private static <T, R> void work(Context ctx, Chan<? extends T> in, Chan<R> out, Function<? super T, ? extends R> fn) {
-        boolean[] open = {true};
-        while (open[0]) {
-            Object[] got = new Object[1];
-            Select.builder()
-                    .recv(in, v -> {
-                        if (v == null) {
-                            open[0] = false;
-                        } else {
-                            got[0] = v;
-                        }
-                    })
-                    .recv(ctx.done(), x -> open[0] = false)
-                    .run();
-            if (got[0] == null) {
-                continue;
-            }
-            @SuppressWarnings("unchecked")
-            T v = (T) got[0];
+        T v;
+        while ((v = Chans.recv(ctx, in)) != null) {
             R r = Objects.requireNonNull(fn.apply(v), "fn returned null (null marks a closed channel)");
-            Select.builder()
-                    .send(out, r, () -> {})
-                    .recv(ctx.done(), x -> open[0] = false)
-                    .run();
+            if (!Chans.send(ctx, out, r)) {
+                return;
+            }
         }
     }
 }

@@ -2,7 +2,6 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
-import io.gmp4j.runtime.Select;
 
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -75,7 +74,7 @@ public final class Pipeline<T> {
         g.go(() -> {
             try {
                 for (T v : source) {
-                    if (!send(c, out, Objects.requireNonNull(v, "source element is null"))) {
+                    if (!Chans.send(c, out, Objects.requireNonNull(v, "source element is null"))) {
                         return;
                     }
                 }
@@ -102,8 +101,8 @@ public final class Pipeline<T> {
         g.go(() -> {
             try {
                 T v;
-                while ((v = recv(c, in)) != null) {
-                    if (!send(c, out, v)) {
+                while ((v = Chans.recv(c, in)) != null) {
+                    if (!Chans.send(c, out, v)) {
                         return;
                     }
                 }
@@ -165,9 +164,9 @@ public final class Pipeline<T> {
             group.go(() -> {
                 try {
                     T v;
-                    while ((v = recv(c, in)) != null) {
+                    while ((v = Chans.recv(c, in)) != null) {
                         R r = fn.apply(v);
-                        if (r != null && !send(c, next, r)) {
+                        if (r != null && !Chans.send(c, next, r)) {
                             return;
                         }
                     }
@@ -205,19 +204,5 @@ public final class Pipeline<T> {
      */
     public void await() throws ExecutionException {
         group.await();
-    }
-
-    /** Receives from in, or null when in is closed or ctx is done. */
-    private static <T> T recv(Context ctx, Chan<? extends T> in) {
-        Object[] got = new Object[1];
-        Select.builder().recv(in, v -> got[0] = v).recv(ctx.done(), x -> {}).run();
-        @SuppressWarnings("unchecked")
-        T v = (T) got[0];
-        return v;
-    }
-
-    /** Sends v, or returns false when ctx is done first. */
-    private static <T> boolean send(Context ctx, Chan<T> out, T v) {
-        return Select.builder().send(out, v, () -> {}).recv(ctx.done(), x -> {}).run() == 0;
     }
 }

@@ -4,7 +4,6 @@ import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.ChanClosedException;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.Go;
-import io.gmp4j.runtime.Select;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -156,23 +155,10 @@ public final class WorkerPool<T, R> implements AutoCloseable {
 
     private void work(int id, Job<T, R> job) {
         while (true) {
-            Object[] got = new Object[1];
-            boolean[] stop = {false};
-            Select.builder()
-                    .recv(jobs, v -> {
-                        if (v == null) {
-                            stop[0] = true;
-                        } else {
-                            got[0] = v;
-                        }
-                    })
-                    .recv(ctx.done(), x -> stop[0] = true)
-                    .run();
-            if (stop[0]) {
-                return;
+            T input = Chans.recv(ctx, jobs);
+            if (input == null) {
+                return; // queue closed and drained, or shutdownNow
             }
-            @SuppressWarnings("unchecked")
-            T input = (T) got[0];
             Outcome<T, R> outcome;
             try {
                 outcome = new Outcome<>(input, job.run(ctx, input), null, id);
@@ -186,11 +172,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "worker pool: outcome callback threw", e);
                 }
             } else {
-                int which = Select.builder()
-                        .send(results, outcome, () -> {})
-                        .recv(ctx.done(), x -> {})
-                        .run();
-                if (which == 1) {
+                if (!Chans.send(ctx, results, outcome)) {
                     return; // shutdownNow: undelivered outcomes are dropped
                 }
             }
@@ -275,13 +257,15 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * @return the queued jobs that were not started, in queue order
      */
     public List<T> shutdownNow() {
-        ctx.cancel();
+        // Take the queue back before cancelling: a worker that found the context cancelled
+        // and a job ready at once could start that job after it had been counted as returned.
         shutdown();
         List<T> left = new ArrayList<>();
         T t;
         while ((t = jobs.tryRecv()) != null) {
             left.add(t);
         }
+        ctx.cancel();
         return left;
     }
 

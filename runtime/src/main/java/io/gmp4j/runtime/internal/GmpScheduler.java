@@ -733,27 +733,26 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             dropRetired(m, p);
         }
         m.inSyscall = false;
-        while (true) {
-            Processor idle = null;
-            if (npidle.get() > 0) {
-                lock.lock();
-                try {
-                    idle = pidleget();
-                } finally {
-                    lock.unlock();
-                }
-            }
-            if (idle != null) {
-                acquirep(m, idle);
-                return true;
-            }
-            if (!stopm(m)) {
-                return false;
-            }
-            if (m.p != null) {
-                return true;
-            }
+        return acquireIdle(m) || stopm(m); // stopm wakes with a processor, or false on termination
+    }
+
+    /** Go's exitsyscallfast_pidle: takes an idle processor for m if there is one. */
+    private boolean acquireIdle(Machine m) {
+        if (npidle.get() == 0) {
+            return false;
         }
+        Processor idle;
+        lock.lock();
+        try {
+            idle = pidleget();
+        } finally {
+            lock.unlock();
+        }
+        if (idle == null) {
+            return false;
+        }
+        acquirep(m, idle);
+        return true;
     }
 
     /**
@@ -1108,18 +1107,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             }
         }
         if (m.p == null) {
-            // Go's exitsyscallfast_pidle.
-            Processor idle = null;
-            if (npidle.get() > 0) {
-                lock.lock();
-                try {
-                    idle = pidleget();
-                } finally {
-                    lock.unlock();
-                }
-            }
-            if (idle != null) {
-                acquirep(m, idle);
+            if (acquireIdle(m)) {
                 m.inSyscall = false;
                 return;
             }
