@@ -1,6 +1,13 @@
 /**
- * gmp4j netpoll. An NIO Selector netpoller woven into the scheduler, and a Go-like net API (to come).
+ * gmp4j netpoll: Go's network poller on a {@link java.nio.channels.Selector}, woven into the
+ * runtime's scheduler through {@link io.gmp4j.runtime.spi.PollerProvider}, and a Go-like
+ * {@code net} API ({@link io.gmp4j.netpoll.Net}): goroutines that wait on sockets park on the
+ * poller and hold no thread.
  */
 module io.gmp4j.netpoll {
-    requires io.gmp4j.runtime;
+    requires transitive io.gmp4j.runtime;
+
+    exports io.gmp4j.netpoll;
+
+    provides io.gmp4j.runtime.spi.PollerProvider with io.gmp4j.netpoll.internal.NioPollerProvider;
 }

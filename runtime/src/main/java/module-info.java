@@ -17,6 +17,7 @@ module io.gmp4j.runtime {
 
     uses io.gmp4j.runtime.spi.SchedulerProvider;
     uses io.gmp4j.runtime.spi.MonitorProvider;
+    uses io.gmp4j.runtime.spi.PollerProvider;
 
     provides io.gmp4j.runtime.spi.SchedulerProvider with
             io.gmp4j.runtime.internal.GmpSchedulerProvider,

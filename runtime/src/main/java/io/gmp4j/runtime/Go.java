@@ -1,7 +1,7 @@
 package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.internal.RuntimeTimer;
-import io.gmp4j.runtime.internal.WaitReason;
+import io.gmp4j.runtime.spi.WaitReason;
 
 import java.time.Duration;
 import java.util.Objects;

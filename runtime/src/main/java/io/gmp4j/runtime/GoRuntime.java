@@ -4,11 +4,14 @@ import io.gmp4j.runtime.internal.JdkPoller;
 import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.ThreadTimers;
 import io.gmp4j.runtime.internal.TimerService;
-import io.gmp4j.runtime.internal.WaitReason;
+import io.gmp4j.runtime.spi.WaitReason;
 import io.gmp4j.runtime.spi.Monitor;
 import io.gmp4j.runtime.spi.MonitorProvider;
 import io.gmp4j.runtime.spi.MonitorTarget;
 import io.gmp4j.runtime.spi.MonitoredScheduler;
+import io.gmp4j.runtime.spi.Poller;
+import io.gmp4j.runtime.spi.PollerProvider;
+import io.gmp4j.runtime.spi.PollerTarget;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerProvider;
@@ -102,6 +105,11 @@ public final class GoRuntime implements AutoCloseable {
     static final long DEADLOCK_SETTLE_NANOS = 200_000_000;
     private final String monitorName;
     private final Monitor monitor;
+    /** The network poller, created on first {@link #poller()} call. Guarded by closeMonitor for writes. */
+    private volatile Poller poller;
+    /** The thread serving the poller when the scheduler does not drive it (not gmp), or null. */
+    private Thread pollerThread;
+    private volatile boolean pollerStopping;
 
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
@@ -467,10 +475,17 @@ public final class GoRuntime implements AutoCloseable {
         return true;
     }
 
-    /** No processor running or in a syscall, no timer pending. */
+    /**
+     * No processor running or in a syscall, no timer pending, no thread waiting on the network
+     * poller (the network can wake it: Go's checkdead does not fire while an M blocks in netpoll).
+     */
     private boolean quiet() {
         MonitoredScheduler ms = scheduler.monitored();
         if (ms != null && ms.idleProcs() != ms.maxProcs()) {
+            return false;
+        }
+        Poller np = poller;
+        if (np != null && np.hasWaiters()) {
             return false;
         }
         return pendingTimers() == 0;
@@ -653,11 +668,116 @@ public final class GoRuntime implements AutoCloseable {
                         interrupted = true;
                     }
                 }
+                Poller np = poller;
+                if (np != null) {
+                    pollerStopping = true;
+                    np.close();
+                    if (pollerThread != null) {
+                        np.wakeup();
+                        interrupted |= joinUninterruptibly(pollerThread);
+                    }
+                }
                 terminated = true;
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- network poller
+
+    /**
+     * This runtime's network poller (Go's {@code netpoll}), created on the first call from the
+     * {@link PollerProvider} on the module path (gmp4j's {@code io.gmp4j.netpoll} module). The
+     * {@code gmp} scheduler drives it from its own loop (a non-blocking poll before stealing,
+     * one idle machine blocked in it until the next timer, the system monitor's 10 ms check);
+     * with other schedulers a thread of the runtime serves it. Meant for the netpoll module;
+     * applications use {@code io.gmp4j.netpoll.Net}.
+     *
+     * @return the poller
+     * @throws IllegalStateException if no {@link PollerProvider} is on the module path, or the
+     *                               runtime is closed
+     */
+    public Poller poller() {
+        Poller np = poller;
+        if (np != null) {
+            return np;
+        }
+        synchronized (closeMonitor) {
+            np = poller;
+            if (np != null) {
+                return np;
+            }
+            if (closed) {
+                throw new IllegalStateException(this + " is closed: it has no network poller; build a new runtime");
+            }
+            PollerProvider pp = pollerProvider();
+            if (pp == null) {
+                throw new IllegalStateException("no network poller: put the io.gmp4j.netpoll module (a "
+                        + PollerProvider.class.getName() + ") on the module path");
+            }
+            np = Objects.requireNonNull(pp.create(new PollerHost()),
+                    () -> "poller provider '" + pp.name() + "' returned no poller");
+            if (!scheduler.attachPoller(np)) {
+                Poller served = np;
+                pollerThread = Thread.ofPlatform().daemon().name(name + "-netpoll")
+                        .unstarted(() -> servePoller(served));
+                pollerThread.start();
+            }
+            poller = np;
+            return np;
+        }
+    }
+
+    /** The network poller if one was created, else empty (diagnostics). */
+    public Optional<Poller> pollerIfCreated() {
+        return Optional.ofNullable(poller);
+    }
+
+    private static PollerProvider pollerProvider() {
+        for (PollerProvider p : ServiceLoader.load(PollerProvider.class, GoRuntime.class.getClassLoader())) {
+            return p;
+        }
+        return null;
+    }
+
+    /** The poller thread of a scheduler that does not drive the poller: block, unpark, repeat. */
+    private void servePoller(Poller np) {
+        while (!pollerStopping) {
+            np.poll(-1, LockSupport::unpark);
+        }
+    }
+
+    /** What the poller may ask of this runtime. */
+    private final class PollerHost implements PollerTarget {
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public InlineTimer newTimer(Runnable action) {
+            return new InlineRuntimeTimer(timers(), action);
+        }
+
+        @Override
+        public void pollerNeeded() {
+            if (scheduler instanceof GmpScheduler gmp) {
+                gmp.pollerNeeded();
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.internal.GmpScheduler;
-import io.gmp4j.runtime.internal.WaitReason;
+import io.gmp4j.runtime.spi.WaitReason;
 
 import java.util.ArrayList;
 import java.util.List;

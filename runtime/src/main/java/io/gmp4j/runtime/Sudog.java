@@ -1,6 +1,6 @@
 package io.gmp4j.runtime;
 
-import io.gmp4j.runtime.internal.WaitReason;
+import io.gmp4j.runtime.spi.WaitReason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,6 +1,7 @@
 package io.gmp4j.runtime.internal;
 
 import io.gmp4j.runtime.spi.MonitoredScheduler;
+import io.gmp4j.runtime.spi.Poller;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerStats;
@@ -53,7 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
- * {@code usleep(3)}); without a poller, one idle machine waits for the earliest timer with a timed park (Go blocks in netpoll); the poller SPI hooks in later.
+ * {@code usleep(3)}); without a poller (before the runtime's first network use, or without the
+ * netpoll module) one idle machine waits for the earliest timer with a timed park; a poller's
+ * blocking wait has Go's millisecond granularity.
  */
 public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
@@ -67,6 +70,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private static final long OVERDUE_NANOS = 1_000_000;
     /** Go's stealTries. */
     private static final int STEAL_TRIES = 4;
+    /** Go's sysmon: poll the network if nobody has for 10 ms. */
+    private static final long NETPOLL_STALE_NANOS = 10_000_000;
     /** Go: the global queue is checked first every 61st schedule tick. */
     private static final int GLOBAL_CHECK_TICKS = 61;
 
@@ -110,6 +115,21 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     /** When the timer waiter will wake on its own (Go's sched.pollUntil); 0 while unknown. */
     private volatile long pollUntil;
     private final TimerService timers = new ProcessorTimers();
+
+    /** The network poller, once the runtime has one (Go's netpollinited). */
+    private volatile Poller poller;
+    /**
+     * Go's sched.lastpoll: the runtime clock when the network was last polled by a blocking
+     * poll or the monitor. (Go stores 0 while an M blocks in netpoll; here {@link #timerWaiter}
+     * says that.)
+     */
+    private final AtomicLong lastpoll = new AtomicLong(1);
+    /** The thread (the monitor) whose poll readies goroutines into {@link #injectorList}, or null. */
+    private volatile Thread injector;
+    /** Guarded by the monitor's polling: only the injector touches it. */
+    private final ArrayList<G> injectorList = new ArrayList<>();
+    private final java.util.concurrent.locks.ReentrantLock injectorLock = new java.util.concurrent.locks.ReentrantLock();
+    private final AtomicLong netpolled = new AtomicLong();
 
     /** The runtime this scheduler serves, set once before the first goroutine starts. */
     private volatile Object owner;
@@ -164,6 +184,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     void ready(G g) {
         Thread carrier = JdkAccess.currentCarrierThread();
         if (carrier instanceof Machine m && m.sched == this) {
+            if (m.injectList != null && carrier == Thread.currentThread()) {
+                m.injectList.add(g); // readied by this machine's network poll: one batch (injectglist)
+                return;
+            }
             Processor p = m.p;
             // Not RUNNING: in a syscall (the processor is up for grabs) or retired by the
             // monitor (it belongs to no one): the goroutine goes to the global queue.
@@ -189,6 +213,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 wakep();
                 return;
             }
+        }
+        if (injector == Thread.currentThread()) {
+            injectorList.add(g); // readied by the monitor's network poll
+            return;
         }
         globrunqput(g);
         wakep();
@@ -630,7 +658,15 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                     return g;
                 }
             }
-            // (netpoll, non-blocking: the poller SPI hooks in here)
+            // Go: netpoll(0) before stealing, unless a machine blocks in it (lastpoll == 0).
+            Poller np = poller;
+            if (np != null && np.hasWaiters() && timerWaiter.get() == null) {
+                g = pollNetwork(m, np, 0);
+                if (g != null) {
+                    m.inheritTime = false;
+                    return g;
+                }
+            }
             if (m.spinning || 2 * nmspinning.get() < maxProcs - npidle.get()) {
                 if (!m.spinning) {
                     becomeSpinning(m);
@@ -702,9 +738,14 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                     continue top;
                 }
             }
-            // Go: block in netpoll until the next timer. Without a poller (the SPI hooks in here)
-            // one machine waits for the earliest timer of any processor.
+            // Go: block in netpoll until the next timer (without a poller: a timed park).
             if (awaitTimers(m)) {
+                g = m.polled;
+                if (g != null) {
+                    m.polled = null;
+                    m.inheritTime = false;
+                    return g;
+                }
                 continue top;
             }
             if (!stopm(m)) {
@@ -807,44 +848,64 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     }
 
     /**
-     * The idle machine's wait for the next timer, Go's blocking {@code netpoll(delay)} in
-     * findRunnable: one machine at most (the others stop); it parks until the earliest timer
-     * of any processor or until {@link #wakeTimerWaiter} says an earlier one was added. When a
-     * timer is due it takes an idle processor and runs the due timers with it, so the goroutines
-     * they ready land in that processor's queue, and returns true (the caller goes back to the
-     * top of findRunnable). If no processor is idle, every processor is busy and will run its
-     * own timers when it schedules; the waiter runs the due ones anyway (readied goroutines go to
-     * the global queue) and waits for the next. Returns false when there is no timer, another
-     * machine waits already, or the scheduler terminates: the caller stops.
+     * The idle machine's wait for the next timer or network event, Go's blocking
+     * {@code netpoll(delay)} in findRunnable: one machine at most (the others stop). With a
+     * poller it blocks in it until the earliest timer of any processor (indefinitely without
+     * timers; not at all without timers and network waiters); without one it parks until that
+     * timer. {@link #wakeTimerWaiter} wakes it for an earlier timer; the poller wakes itself
+     * for a new registration. Then it takes an idle processor: the first goroutine the poll
+     * readied is returned in {@link Machine#polled}, the rest injected (Go's injectglist), due
+     * timers run with that processor, and the method returns true (the caller goes back to the
+     * top of findRunnable). If no processor is idle, every processor is busy: what the poll
+     * readied goes to the global queue, due timers run anyway, and it waits again. Returns
+     * false when there is nothing to wait for, another machine waits already, or the scheduler
+     * terminates: the caller stops.
      */
     private boolean awaitTimers(Machine m) {
         while (!terminating) {
             if (!timerWaiter.compareAndSet(null, m)) {
                 return false;
             }
-            // Registered first, then read the heaps: an adder either sees us (and unparks us
-            // if its timer is earlier) or added before this read (and we see its timer).
+            // Registered first, then read the heaps: an adder either sees us (and wakes us if its
+            // timer is earlier) or added before this read (and we see its timer).
+            Poller np = poller;
             long next = earliestTimer();
-            if (next == RuntimeTimer.NONE) {
+            if (next == RuntimeTimer.NONE && (np == null || !np.hasWaiters())) {
                 timerWaiter.set(null);
-                if (earliestTimer() == RuntimeTimer.NONE) {
+                if (earliestTimer() == RuntimeTimer.NONE && (poller == null || !poller.hasWaiters())) {
                     return false;
                 }
-                continue; // a timer was added while we deregistered
+                continue; // a timer or a network waiter arrived while we deregistered
             }
-            pollUntil = next;
+            pollUntil = next == RuntimeTimer.NONE ? 0 : next;
             long now = RuntimeTimer.nanotime();
-            if (next > now && !terminating) {
+            ArrayList<G> list = m.pollBuf;
+            list.clear();
+            if (np != null) {
+                long delay = next == RuntimeTimer.NONE ? -1 : Math.max(0, next - now);
+                m.parked = true;
+                m.injectList = list;
+                try {
+                    np.poll(terminating ? 0 : delay, LockSupport::unpark);
+                } finally {
+                    m.injectList = null;
+                    m.parked = false;
+                }
+            } else if (next > now && !terminating) {
                 LockSupport.parkNanos(this, next - now);
             }
             pollUntil = 0;
-            timerWaiter.set(null);
             now = RuntimeTimer.nanotime();
+            lastpoll.set(Math.max(1, now));
+            timerWaiter.set(null);
+            netpolled.addAndGet(list.size());
             if (terminating) {
+                injectglist(null, list, 0);
                 return false;
             }
-            if (earliestTimer() > now) {
-                continue; // woken early (an earlier timer was added, or spuriously): wait again
+            boolean timersDue = earliestTimer() <= now;
+            if (list.isEmpty() && !timersDue) {
+                continue; // woken early (an earlier timer, a new registration, spuriously): wait again
             }
             Processor p;
             lock.lock();
@@ -855,10 +916,21 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             }
             if (p != null) {
                 acquirep(m, p);
-                runAllTimers(now);
+                if (!list.isEmpty()) {
+                    m.polled = list.get(0);
+                    injectglist(p, list, 1);
+                }
+                if (timersDue) {
+                    runAllTimers(now);
+                }
+                list.clear();
                 return true;
             }
-            runAllTimers(now);
+            injectglist(null, list, 0);
+            list.clear();
+            if (timersDue) {
+                runAllTimers(now);
+            }
         }
         return false;
     }
@@ -873,11 +945,125 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         if (w != null) {
             long until = pollUntil;
             if (until == 0 || until > when) {
+                Poller np = poller;
+                if (np != null) {
+                    np.wakeup(); // Go's netpollBreak
+                }
                 LockSupport.unpark(w);
             }
         } else {
             wakep();
         }
+    }
+
+    // ---------------------------------------------------------------- network poller
+
+    @Override
+    public boolean attachPoller(Poller p) {
+        poller = p;
+        Machine w = timerWaiter.get();
+        if (w != null) {
+            LockSupport.unpark(w); // it parked without a poller: let it wait in the poller instead
+        }
+        return true;
+    }
+
+    /**
+     * Go's netpoll(0) in findRunnable: polls without blocking; returns the first goroutine
+     * readied and injects the others (Go's injectglist), or null. m holds its processor.
+     */
+    private G pollNetwork(Machine m, Poller np, long delay) {
+        ArrayList<G> list = m.pollBuf;
+        list.clear();
+        m.injectList = list;
+        try {
+            np.poll(delay, LockSupport::unpark);
+        } finally {
+            m.injectList = null;
+        }
+        if (list.isEmpty()) {
+            return null;
+        }
+        netpolled.addAndGet(list.size());
+        G first = list.get(0);
+        injectglist(m.p, list, 1);
+        list.clear();
+        return first;
+    }
+
+    /**
+     * Go's injectglist: makes the goroutines {@code list[from..]} runnable in one batch. Without
+     * a processor, all go to the global queue and as many idle processors as there are
+     * goroutines get a machine. With one, as many as there are idle processors go to the global
+     * queue (each idle processor started), the rest to p's local queue.
+     */
+    private void injectglist(Processor p, ArrayList<G> list, int from) {
+        int n = list.size() - from;
+        if (n <= 0) {
+            return;
+        }
+        if (p == null) {
+            lock.lock();
+            try {
+                for (int i = from; i < list.size(); i++) {
+                    globrunqput1(list.get(i));
+                }
+            } finally {
+                lock.unlock();
+            }
+            startIdle(n);
+            return;
+        }
+        int toGlobal = Math.min(npidle.get(), n);
+        if (toGlobal > 0) {
+            lock.lock();
+            try {
+                for (int i = from; i < from + toGlobal; i++) {
+                    globrunqput1(list.get(i));
+                }
+            } finally {
+                lock.unlock();
+            }
+            startIdle(toGlobal);
+        }
+        for (int i = from + toGlobal; i < list.size(); i++) {
+            runqput(p, list.get(i), false);
+        }
+        // Go: some processor may have gone idle after npidle was read; make sure one looks.
+        wakep();
+    }
+
+    /** Go's injectglist startIdle: a machine for each of up to n idle processors. */
+    private void startIdle(int n) {
+        for (int i = 0; i < n; i++) {
+            Processor pp;
+            lock.lock();
+            try {
+                pp = pidlegetSpinning();
+            } finally {
+                lock.unlock();
+            }
+            if (pp == null) {
+                return;
+            }
+            startm(pp, false);
+        }
+    }
+
+    /**
+     * A thread that is not one of our goroutines registered a network wait: if no machine polls
+     * or runs (every processor idle), start one; finding nothing else it becomes the blocking
+     * poller.
+     */
+    public void pollerNeeded() {
+        if (timerWaiter.get() == null && npidle.get() == maxProcs) {
+            wakep();
+        }
+    }
+
+    /** Goroutines made runnable by network polls so far. */
+    public long netpolled() {
+        return netpolled.get();
     }
 
     /** This scheduler's timers: one heap per processor. */
@@ -1341,7 +1527,33 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     @Override
     public int pollNetworkIfStale(long now) {
-        return 0; // no network poller is wired into this scheduler yet
+        Poller np = poller;
+        if (np == null || !np.hasWaiters() || timerWaiter.get() != null) {
+            return 0; // no poller, nobody waits, or a machine blocks in the poller (lastpoll == 0)
+        }
+        long rtNow = RuntimeTimer.nanotime();
+        long last = lastpoll.get();
+        if (last + NETPOLL_STALE_NANOS > rtNow || !lastpoll.compareAndSet(last, Math.max(1, rtNow))) {
+            return 0;
+        }
+        injectorLock.lock();
+        try {
+            ArrayList<G> list = injectorList;
+            list.clear();
+            injector = Thread.currentThread();
+            try {
+                np.poll(0, LockSupport::unpark);
+            } finally {
+                injector = null;
+            }
+            int n = list.size();
+            netpolled.addAndGet(n);
+            injectglist(null, list, 0);
+            list.clear();
+            return n;
+        } finally {
+            injectorLock.unlock();
+        }
     }
 
     @Override
@@ -1384,6 +1596,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
         Machine w = timerWaiter.get();
         if (w != null) {
+            Poller np = poller;
+            if (np != null) {
+                np.wakeup();
+            }
             LockSupport.unpark(w);
         }
     }

@@ -36,6 +36,15 @@ final class Machine extends Thread {
     volatile boolean inSyscall;
     /** Whether it is parked (idle list or timer wait); for stats only. */
     volatile boolean parked;
+    /**
+     * While this machine polls the network: where the goroutines the poll readies are collected
+     * (Go's gList from netpoll) instead of being queued one by one; null otherwise. This thread only.
+     */
+    java.util.ArrayList<G> injectList;
+    /** The list reused for {@link #injectList}. This thread only. */
+    final java.util.ArrayList<G> pollBuf = new java.util.ArrayList<>();
+    /** A goroutine the blocking network poll found, to run next (findRunnable). This thread only. */
+    G polled;
     /** Idle-list link. Guarded by sched.lock. */
     Machine schedlink;
     /** Wake-up permit (Go's m.park note): set by a waker, cleared by this thread. */

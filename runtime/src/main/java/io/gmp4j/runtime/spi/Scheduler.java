@@ -59,6 +59,20 @@ public interface Scheduler {
         return null;
     }
 
+    /**
+     * Offers the runtime's network poller to the scheduler (Go's {@code netpollinit} hook-up):
+     * a scheduler that returns true polls it from its own loop — without blocking before it
+     * steals, blocking in one idle machine until the next timer — and makes the threads it
+     * reports runnable. The default returns false: the runtime then serves the poller with a
+     * thread of its own. Called at most once, before the first wait on the poller.
+     *
+     * @param poller the runtime's poller
+     * @return true if the scheduler drives the poller from now on
+     */
+    default boolean attachPoller(Poller poller) {
+        return false;
+    }
+
     /** A snapshot of the scheduler's counters, for {@code RuntimeStats} and schedtrace. */
     SchedulerStats stats();
 

@@ -1,8 +1,14 @@
-package io.gmp4j.runtime.internal;
+package io.gmp4j.runtime.spi;
 
 /**
  * Why a goroutine is parked (Go's {@code waitReason}), installed as the park blocker so that
  * {@code dumpGoroutines} and JDK thread dumps can show it, with when the wait began.
+ *
+ * <p>Code outside the runtime that parks goroutines on a primitive of its own (the netpoll
+ * module's {@code "IO wait"}) parks with {@code LockSupport.park(reason)}; the dump then shows
+ * {@link #reason()}, {@link #detail()} and how long the goroutine has waited. A goroutine parked
+ * untimed with a wait reason counts as asleep for the deadlock check, unless something that can
+ * wake it (a poller registration) is pending.
  *
  * <p>Not final: the channel wait node (Go's {@code sudog}) is its own wait reason, so that a
  * blocking channel operation allocates one object, not two.
@@ -54,6 +60,16 @@ public class WaitReason {
         }
         since = now == UNSTAMPED ? 1 : now;
         return true;
+    }
+
+    /**
+     * What the goroutine waits on, shown after the reason in a dump (for {@code IO wait}: the
+     * operation and the socket), or null (the default).
+     *
+     * @return the detail, or null
+     */
+    public String detail() {
+        return null;
     }
 
     @Override

@@ -1,0 +1,416 @@
+package io.gmp4j.netpoll.internal;
+
+import io.gmp4j.runtime.spi.PollerTarget;
+import io.gmp4j.runtime.spi.WaitReason;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * One channel's registration with the poller: Go's {@code pollDesc}.
+ *
+ * <h2>Implementation notes</h2>
+ * Per direction (read, write) a wait slot holds null (Go's {@code pdNil}: nothing), {@link
+ * #READY} ({@code pdReady}: readiness reported, not consumed) or the waiting {@link Thread}.
+ * A waiter publishes itself with a CAS from null before it parks (a wake-up that comes first
+ * leaves the park permit), so Go's transient {@code pdWait} state is not needed. Whoever moves
+ * the slot away from a thread — the poller (to READY), a deadline or a close (to null) — owns
+ * the wake-up and the waiter count.
+ *
+ * <p>The selector is level-triggered where Go's epoll is edge-triggered. Interest in a direction
+ * is armed when a thread is about to wait and left armed while threads keep waiting (no
+ * selector update per wait); when the poller finds a direction ready with nobody waiting it
+ * records READY and disarms it, so that unread data does not make every poll return at once.
+ *
+ * <p>Deadlines (Go's {@code rd}/{@code wd}): 0 none, -1 expired, else a point on {@link #nanotime()}.
+ * A deadline timer's action takes no lock (it runs on a machine holding a processor): it
+ * expires the deadline only if the deadline it reads has passed, so a firing left over from an
+ * earlier setting does nothing.
+ */
+public final class PollDesc {
+    /** Readiness reported and not yet consumed (Go's pdReady). */
+    static final Object READY = new Object() {
+        @Override
+        public String toString() {
+            return "ready";
+        }
+    };
+    public static final int READ = 0;
+    public static final int WRITE = 1;
+
+    /** {@link #await} results (Go's pollNoError, pollErrClosing, pollErrTimeout) and an interrupt. */
+    public static final int OK = 0;
+    public static final int ERR_CLOSING = 1;
+    public static final int ERR_TIMEOUT = 2;
+    public static final int ERR_INTERRUPTED = 3;
+    /** The runtime that owns the poller closed: the registration is gone. */
+    public static final int ERR_POLLER_CLOSED = 4;
+
+    private static final long BASE = System.nanoTime();
+    private static final VarHandle RG;
+    private static final VarHandle WG;
+    private static final VarHandle RD;
+    private static final VarHandle WD;
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            RG = l.findVarHandle(PollDesc.class, "rg", Object.class);
+            WG = l.findVarHandle(PollDesc.class, "wg", Object.class);
+            RD = l.findVarHandle(PollDesc.class, "rd", long.class);
+            WD = l.findVarHandle(PollDesc.class, "wd", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final NioPoller poller;
+    private final SelectableChannel channel;
+    SelectionKey key;
+    /** Interest ops for reads (OP_READ or OP_ACCEPT) and writes (OP_WRITE, or OP_CONNECT while connecting). */
+    private final int readOps;
+    private volatile int writeOps;
+    /** What the socket is, for dumps ("tcp 127.0.0.1:80<-127.0.0.1:5555"); may change after connect. */
+    private volatile String description;
+
+    @SuppressWarnings("unused") private volatile Object rg;
+    @SuppressWarnings("unused") private volatile Object wg;
+    @SuppressWarnings("unused") private volatile long rd;
+    @SuppressWarnings("unused") private volatile long wd;
+    private volatile boolean closing;
+    private volatile boolean pollerClosed;
+    /** Serialises deadline changes (never taken by a timer action). */
+    private final ReentrantLock deadlineLock = new ReentrantLock();
+    private PollerTarget.InlineTimer readTimer;
+    private PollerTarget.InlineTimer writeTimer;
+
+    PollDesc(NioPoller poller, SelectableChannel channel, int readOps, int writeOps, String description) {
+        this.poller = poller;
+        this.channel = channel;
+        this.readOps = readOps;
+        this.writeOps = writeOps;
+        this.description = description;
+    }
+
+    /** Nanoseconds on the deadline clock (monotonic, positive). */
+    public static long nanotime() {
+        return System.nanoTime() - BASE + 1;
+    }
+
+    public SelectableChannel channel() {
+        return channel;
+    }
+
+    public void describe(String description) {
+        this.description = description;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean isClosing() {
+        return closing;
+    }
+
+    // ---------------------------------------------------------------- waiting (Go's netpollblock)
+
+    /**
+     * Go's {@code prepareRead}/{@code prepareWrite}: the error an operation must fail with before
+     * it touches the socket (closed, deadline passed), or {@link #OK}.
+     */
+    public int check(int mode) {
+        if (closing) {
+            return ERR_CLOSING;
+        }
+        if (pollerClosed) {
+            return ERR_POLLER_CLOSED;
+        }
+        if (deadline(mode) == -1) {
+            return ERR_TIMEOUT;
+        }
+        return OK;
+    }
+
+    /**
+     * Go's {@code pollWait}: parks the calling thread until the direction is ready, the channel
+     * is closed, the deadline passes or the thread is interrupted. Returns {@link #OK} when the
+     * caller should retry its operation, else the error. One thread per direction at a time
+     * (callers hold the direction's lock).
+     */
+    public int await(int mode) {
+        int err = check(mode);
+        if (err != OK) {
+            return err;
+        }
+        Thread self = Thread.currentThread();
+        while (true) {
+            Object s = slot(mode);
+            if (s == READY) {
+                if (cas(mode, READY, null)) {
+                    return OK;
+                }
+                continue;
+            }
+            if (s != null) {
+                throw new IllegalStateException("netpoll: two threads wait to " + (mode == READ ? "read" : "write")
+                        + " on " + description + " (" + s + " and " + self + ")");
+            }
+            if (!arm(mode)) {
+                return ERR_POLLER_CLOSED;
+            }
+            if (!cas(mode, null, self)) {
+                continue;
+            }
+            poller.waiterAdded();
+            // A close or deadline that ran before we published found no waiter: look again.
+            err = check(mode);
+            if (err != OK) {
+                if (cas(mode, self, null)) {
+                    poller.waiterRemoved();
+                    return err;
+                }
+                // Somebody took us off the slot already and will unpark us: a harmless extra permit.
+            } else {
+                poller.waitStarted();
+                IoWait reason = new IoWait(mode == READ ? "read" : "write", description);
+                while (slot(mode) == self) {
+                    LockSupport.park(reason);
+                    if (Thread.currentThread().isInterrupted() && slot(mode) == self && cas(mode, self, null)) {
+                        poller.waiterRemoved();
+                        return ERR_INTERRUPTED;
+                    }
+                }
+            }
+            // Woken: READY (I/O ready: retry, even if a deadline passed meanwhile, as Go) or
+            // null (closed, deadline).
+            if (slot(mode) == READY && cas(mode, READY, null)) {
+                return OK;
+            }
+            err = check(mode);
+            if (err != OK) {
+                return err;
+            }
+        }
+    }
+
+    /** Makes sure the selector watches the direction; true unless the registration is gone. */
+    private boolean arm(int mode) {
+        int op = mode == READ ? readOps : writeOps;
+        try {
+            if ((key.interestOps() & op) == 0) {
+                key.interestOpsOr(op);
+                poller.interestChanged();
+            }
+            return true;
+        } catch (CancelledKeyException e) {
+            if (!closing) {
+                pollerClosed = true;
+            }
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- waking (Go's netpollunblock)
+
+    /**
+     * The selector reported the direction ready (the polling thread, under the poll lock): the
+     * waiter, if any, goes to {@code ready}; otherwise READY is recorded and interest disarmed.
+     */
+    int ioReady(int mode, Consumer<Thread> ready) {
+        while (true) {
+            Object s = slot(mode);
+            if (s instanceof Thread t) {
+                if (cas(mode, t, READY)) {
+                    poller.waiterRemoved();
+                    ready.accept(t);
+                    return 1;
+                }
+                continue;
+            }
+            if (s == READY || cas(mode, null, READY)) {
+                break;
+            }
+        }
+        // Nobody waits: level-triggered readiness would be reported on every poll until the
+        // data is read. Disarm; a waiter that consumed READY meanwhile re-arms (it arms after
+        // publishing itself), and if one already did, arm again.
+        int op = mode == READ ? readOps : writeOps;
+        try {
+            key.interestOpsAnd(~op);
+            if (slot(mode) != READY) {
+                key.interestOpsOr(op);
+            }
+        } catch (CancelledKeyException ignored) {
+            // closed meanwhile
+        }
+        return 0;
+    }
+
+    /** Wakes the direction's waiter without readiness (deadline, close): it re-checks why. */
+    private void unblock(int mode) {
+        while (true) {
+            Object s = slot(mode);
+            if (!(s instanceof Thread t)) {
+                return;
+            }
+            if (cas(mode, t, null)) {
+                poller.waiterRemoved();
+                LockSupport.unpark(t);
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- deadlines
+
+    /**
+     * Go's {@code pollSetDeadline}: sets the deadline of the given directions; null clears it.
+     * A deadline in the past expires at once and wakes the waiter.
+     */
+    public void setDeadline(boolean read, boolean write, Instant deadline) {
+        long delay = 0;
+        long when;
+        if (deadline == null) {
+            when = 0;
+        } else {
+            delay = nanosUntil(deadline);
+            if (delay <= 0) {
+                when = -1;
+            } else {
+                long now = nanotime();
+                when = now + delay;
+                if (when < now) {
+                    when = Long.MAX_VALUE;
+                }
+            }
+        }
+        deadlineLock.lock();
+        try {
+            if (read) {
+                readTimer = setDeadlineLocked(READ, when, delay, readTimer);
+            }
+            if (write) {
+                writeTimer = setDeadlineLocked(WRITE, when, delay, writeTimer);
+            }
+        } finally {
+            deadlineLock.unlock();
+        }
+    }
+
+    /** Sets a deadline {@code timeout} from now on one direction (dial timeouts). */
+    public void setTimeout(int mode, Duration timeout) {
+        setDeadline(mode == READ, mode == WRITE, Instant.now().plus(timeout));
+    }
+
+    private PollerTarget.InlineTimer setDeadlineLocked(int mode, long when, long delay, PollerTarget.InlineTimer timer) {
+        (mode == READ ? RD : WD).setVolatile(this, when);
+        if (when > 0) {
+            if (timer == null) {
+                timer = poller.target().newTimer(() -> expire(mode));
+            }
+            timer.reset(delay);
+        } else if (timer != null) {
+            timer.stop();
+        }
+        if (when == -1) {
+            unblock(mode);
+        }
+        return timer;
+    }
+
+    /** A deadline timer fired: expire the deadline if the one set now has passed. No locks. */
+    private void expire(int mode) {
+        VarHandle h = mode == READ ? RD : WD;
+        long w = (long) h.getVolatile(this);
+        if (w > 0 && nanotime() - w >= 0 && h.compareAndSet(this, w, -1L)) {
+            unblock(mode);
+        }
+    }
+
+    private long deadline(int mode) {
+        return mode == READ ? (long) RD.getVolatile(this) : (long) WD.getVolatile(this);
+    }
+
+    private static long nanosUntil(Instant deadline) {
+        Instant now = Instant.now();
+        try {
+            return Duration.between(now, deadline).toNanos();
+        } catch (ArithmeticException e) {
+            return deadline.isBefore(now) ? -1 : Long.MAX_VALUE;
+        }
+    }
+
+    // ---------------------------------------------------------------- close
+
+    /** Connected: writes wait for OP_WRITE from now on; OP_CONNECT is disarmed. */
+    public void connected() {
+        int old = writeOps;
+        writeOps = SelectionKey.OP_WRITE;
+        try {
+            key.interestOpsAnd(~old);
+        } catch (CancelledKeyException ignored) {
+            // closed meanwhile
+        }
+    }
+
+    /**
+     * Go's {@code pollUnblock} then {@code close}: marks the descriptor closing, wakes both
+     * waiters (they fail with "use of closed connection"), stops the deadline timers, cancels
+     * the key. The caller closes the channel and then calls {@link NioPoller#flush()}.
+     */
+    public void evict() {
+        closing = true;
+        unblock(READ);
+        unblock(WRITE);
+        deadlineLock.lock();
+        try {
+            if (readTimer != null) {
+                readTimer.stop();
+            }
+            if (writeTimer != null) {
+                writeTimer.stop();
+            }
+        } finally {
+            deadlineLock.unlock();
+        }
+        key.cancel();
+    }
+
+    /** The poller closed with its runtime: waiters fail. */
+    void pollerClosed() {
+        pollerClosed = true;
+        unblock(READ);
+        unblock(WRITE);
+    }
+
+    private Object slot(int mode) {
+        return mode == READ ? RG.getVolatile(this) : WG.getVolatile(this);
+    }
+
+    private boolean cas(int mode, Object expect, Object value) {
+        return mode == READ ? RG.compareAndSet(this, expect, value) : WG.compareAndSet(this, expect, value);
+    }
+
+    /** Go's "IO wait", with the operation and the socket. */
+    static final class IoWait extends WaitReason {
+        private final String detail;
+
+        IoWait(String op, String description) {
+            super("IO wait", UNSTAMPED);
+            this.detail = op + " " + description;
+        }
+
+        @Override
+        public String detail() {
+            return detail;
+        }
+    }
+}
