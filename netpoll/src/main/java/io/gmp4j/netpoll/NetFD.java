@@ -146,9 +146,9 @@ final class NetFD {
         }
         pd.evict();
         try {
-            channel.close();
+            poller.flush(channel); // deregistered first: the close below then releases the descriptor at once
         } finally {
-            poller.flush();
+            channel.close();
         }
     }
 

@@ -570,6 +570,8 @@ public final class GoRuntime implements AutoCloseable {
      * clock when they block (it would cost a quarter of an unbuffered hand-off); as Go does
      * with {@code waitsince}, their start is stamped when they are first seen blocked — the
      * first dump shows {@code first seen now}, later dumps the time since then, a lower bound.
+     * A goroutine parked on the network poller shows what it waits for:
+     * {@code goroutine 7 [IO wait (read tcp 127.0.0.1:80->127.0.0.1:5555), 3ms]:}.
      *
      * @param out where to write
      * @throws UncheckedIOException if writing fails
@@ -600,10 +602,12 @@ public final class GoRuntime implements AutoCloseable {
         Object blocker = LockSupport.getBlocker(t);
         if (blocker instanceof WaitReason w) {
             long now = System.nanoTime();
+            String detail = w.detail();
+            String what = detail == null ? w.reason() : w.reason() + " (" + detail + ")";
             if (w.stampIfUnset(now)) {
-                return w.reason() + ", first seen now"; // start not recorded: see WaitReason
+                return what + ", first seen now"; // start not recorded: see WaitReason
             }
-            return w.reason() + ", " + waited(now - w.since());
+            return what + ", " + waited(now - w.since());
         }
         return switch (state) {
             case NEW, RUNNABLE -> "runnable";

@@ -30,9 +30,9 @@ import java.util.function.Consumer;
  * then reads the flag; the poller writes the flag then takes the update lock to apply pending
  * updates, so either the update is applied before the select blocks or the wake-up comes.
  *
- * <p>A cancelled key is deregistered, and a closed channel's descriptor released, only by the
- * next select; {@link #flush()} runs one (or wakes the blocked one) so that a close releases
- * the descriptor at once.
+ * <p>A cancelled key is deregistered only by the next select, and a channel closed while still
+ * registered keeps its descriptor until then; {@link #flush} runs that select (or wakes the
+ * blocked one) before the channel is closed, so a close releases the descriptor at once.
  */
 public final class NioPoller implements Poller {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.netpoll");
@@ -210,30 +210,29 @@ public final class NioPoller implements Poller {
     }
 
     /**
-     * Lets the selector deregister cancelled keys now, which releases the descriptors of closed
-     * channels: a non-blocking select if no poll runs, else the blocked select is woken (it
-     * deregisters on its way out).
+     * Waits until the selector has deregistered {@code ch}, whose key was cancelled: a selector
+     * deregisters cancelled keys only in its next select. Runs a non-blocking select if no poll
+     * is in progress, else wakes the blocked one (it deregisters on its way out). The caller then
+     * closes the channel, which, no longer registered, releases its descriptor at once.
      */
-    public void flush() {
-        while (!closed) {
+    public void flush(SelectableChannel ch) {
+        while (!closed && ch.isRegistered()) {
             if (pollLock.tryLock()) {
                 try {
                     if (!closed) {
-                        Delivery d = new Delivery(java.util.concurrent.locks.LockSupport::unpark);
-                        selector.selectNow(d);
+                        selector.selectNow(new Delivery(java.util.concurrent.locks.LockSupport::unpark));
                     }
                 } catch (IOException | ClosedSelectorException e) {
                     LOG.log(System.Logger.Level.DEBUG, "netpoll: flush", e);
                 } finally {
                     pollLock.unlock();
                 }
-                return;
+                continue;
             }
             if (selecting) {
                 selector.wakeup();
-                return;
             }
-            Thread.onSpinWait(); // a non-blocking poll holds the lock for microseconds
+            Thread.onSpinWait(); // a poll holds the lock for microseconds once it is awake
         }
     }
 

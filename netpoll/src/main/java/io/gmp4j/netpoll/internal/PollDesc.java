@@ -364,7 +364,7 @@ public final class PollDesc {
     /**
      * Go's {@code pollUnblock} then {@code close}: marks the descriptor closing, wakes both
      * waiters (they fail with "use of closed connection"), stops the deadline timers, cancels
-     * the key. The caller closes the channel and then calls {@link NioPoller#flush()}.
+     * the key. The caller then calls {@link NioPoller#flush} and closes the channel.
      */
     public void evict() {
         closing = true;
