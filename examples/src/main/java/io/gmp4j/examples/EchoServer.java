@@ -1,0 +1,284 @@
+package io.gmp4j.examples;
+
+import io.gmp4j.netpoll.ClosedConnectionException;
+import io.gmp4j.netpoll.Conn;
+import io.gmp4j.netpoll.ConnectionResetException;
+import io.gmp4j.netpoll.Listener;
+import io.gmp4j.netpoll.Net;
+import io.gmp4j.netpoll.NetTimeoutException;
+import io.gmp4j.patterns.WaitGroup;
+import io.gmp4j.runtime.GoRuntime;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.gmp4j.runtime.Go.go;
+import static io.gmp4j.runtime.Go.sleep;
+
+/**
+ * Go's classic TCP echo server: a goroutine accepts connections in a loop and starts one
+ * goroutine per connection, which copies every byte it reads back to the peer until the peer
+ * closes its side. A deadline, moved before every read, closes connections idle for longer
+ * than the idle timeout (30 s by default). While a goroutine waits for a connection or for
+ * bytes, it is parked on the runtime's network poller and holds no thread.
+ *
+ * <pre>{@code
+ * ln := net.Listen("tcp", "127.0.0.1:9000")
+ * for {
+ *     c, err := ln.Accept()
+ *     if errors.Is(err, net.ErrClosed) { return }
+ *     go func() { defer c.Close(); io.Copy(c, c) }()
+ * }
+ * }</pre>
+ *
+ * <p>Run: {@code ./gmp4j example EchoServer [port]} (default 0: a free port, printed) serves on
+ * 127.0.0.1 until killed; try it with {@code nc 127.0.0.1 PORT} or
+ * {@code ./gmp4j example EchoClient 127.0.0.1:PORT}. Other code starts one with
+ * {@link #start} or {@link #serve} and stops it with {@link #close()}.
+ */
+public final class EchoServer implements AutoCloseable {
+    /** How long a connection may stay silent before the server closes it. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Listener ln;
+    private final Duration idleTimeout;
+    private final PrintStream log;
+    /** Open connections, closed by {@link #close()}. */
+    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
+    /** One count per connection goroutine still running. */
+    private final WaitGroup handlers = new WaitGroup();
+    private final CompletableFuture<Void> acceptLoopDone = new CompletableFuture<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong echoedBytes = new AtomicLong();
+    private final AtomicLong idleTimeouts = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean stopping;
+
+    private EchoServer(Listener ln, Duration idleTimeout, PrintStream log) {
+        this.ln = ln;
+        this.idleTimeout = idleTimeout;
+        this.log = log;
+    }
+
+    /**
+     * Listens on {@code address} from a goroutine of {@code rt} (so the listener and its
+     * connections belong to {@code rt}) and serves there.
+     *
+     * @param rt          the runtime whose goroutines serve
+     * @param address     where to listen (port 0: a free port, see {@link #address()})
+     * @param idleTimeout how long a connection may stay silent
+     * @param log         where to print one line per connection event, or null for none
+     * @return the running server
+     * @throws IOException if listening fails (such as the port being in use)
+     */
+    public static EchoServer start(GoRuntime rt, SocketAddress address, Duration idleTimeout, PrintStream log)
+            throws IOException {
+        return serve(rt, NetExamples.listen(rt, address), idleTimeout, log);
+    }
+
+    /**
+     * Serves connections accepted from {@code ln}: starts the accept loop in a goroutine of
+     * {@code rt}. The server owns the listener from now on; {@link #close()} closes it.
+     *
+     * @param rt          the runtime whose goroutines serve
+     * @param ln          the listener
+     * @param idleTimeout how long a connection may stay silent
+     * @param log         where to print one line per connection event, or null for none
+     * @return the running server
+     */
+    public static EchoServer serve(GoRuntime rt, Listener ln, Duration idleTimeout, PrintStream log) {
+        Objects.requireNonNull(ln, "ln");
+        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
+        }
+        EchoServer s = new EchoServer(ln, idleTimeout, log);
+        rt.go(s::acceptLoop);
+        return s;
+    }
+
+    /** The accept loop: a goroutine per connection, until the listener is closed. */
+    private void acceptLoop() {
+        try {
+            Duration backoff = Duration.ZERO;
+            while (true) {
+                Conn c;
+                try {
+                    c = ln.accept(); // parks on the poller until a connection arrives
+                } catch (ClosedConnectionException e) {
+                    break; // the listener was closed (Go's net.ErrClosed): the server stops
+                } catch (IOException e) {
+                    // such as "too many open files": back off and retry, as Go's http.Server does
+                    backoff = backoff.isZero() ? Duration.ofMillis(5) : min(backoff.multipliedBy(2), Duration.ofSeconds(1));
+                    logf("accept: %s; retrying in %d ms", e.getMessage(), backoff.toMillis());
+                    sleep(backoff);
+                    continue;
+                }
+                backoff = Duration.ZERO;
+                accepted.incrementAndGet();
+                handlers.add(1);
+                open.add(c);
+                if (stopping) { // close() may have swept the set before c was in it
+                    closeQuietly(c);
+                }
+                go(() -> handle(c));
+            }
+            acceptLoopDone.complete(null);
+        } catch (Throwable t) {
+            acceptLoopDone.completeExceptionally(t);
+        }
+    }
+
+    /** One connection: echo until end of stream, an idle timeout, or the server's close. */
+    private void handle(Conn c) {
+        String peer = Net.format(c.remoteAddress());
+        long bytes = 0;
+        logf("%s: connected", peer);
+        try (c) {
+            ByteBuffer buf = ByteBuffer.allocate(4096);
+            while (true) {
+                // Go's idiom for an idle timeout: a deadline moved before every read. It covers
+                // the write of what was read too, so a peer that stops reading is dropped as well.
+                c.setDeadline(Instant.now().plus(idleTimeout));
+                int n = c.read(buf);
+                if (n < 0) {
+                    break; // the peer closed its side (Go's io.EOF): close ours
+                }
+                buf.flip();
+                bytes += c.write(buf); // writes everything, parking while the send buffer is full
+                buf.clear();
+            }
+            logf("%s: closed after %d bytes", peer, bytes);
+        } catch (NetTimeoutException e) {
+            idleTimeouts.incrementAndGet();
+            logf("%s: idle for %d s, closed after %d bytes", peer, idleTimeout.toSeconds(), bytes);
+        } catch (ClosedConnectionException e) {
+            if (!stopping) {
+                failures.incrementAndGet();
+            }
+            logf("%s: closed by the server's shutdown after %d bytes", peer, bytes);
+        } catch (ConnectionResetException e) {
+            logf("%s: reset by the peer after %d bytes", peer, bytes);
+        } catch (IOException | RuntimeException e) {
+            failures.incrementAndGet();
+            logf("%s: %s", peer, e);
+        } finally {
+            echoedBytes.addAndGet(bytes);
+            open.remove(c);
+            handlers.done();
+        }
+    }
+
+    /**
+     * Stops the server (Go's {@code Server.Close}): closes the listener, so the accept loop's
+     * {@code accept} fails with {@link ClosedConnectionException} and the loop ends; closes every
+     * open connection, so their goroutines end; and waits for all of them. Idempotent.
+     *
+     * @throws IOException if closing the listener fails, or the accept loop failed
+     */
+    @Override
+    public void close() throws IOException {
+        stopping = true;
+        ln.close();
+        try {
+            acceptLoopDone.join();
+        } catch (RuntimeException e) {
+            throw new IOException("echo server: the accept loop failed", e.getCause() != null ? e.getCause() : e);
+        } finally {
+            for (Conn c : open) {
+                closeQuietly(c);
+            }
+            handlers.await();
+        }
+    }
+
+    /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
+    public void awaitStopped() {
+        acceptLoopDone.exceptionally(t -> null).join();
+    }
+
+    /** The address the server listens on (with the port the system chose for port 0). */
+    public SocketAddress address() {
+        return ln.address();
+    }
+
+    /** How many connections the server has accepted. */
+    public long connections() {
+        return accepted.get();
+    }
+
+    /** How many bytes the server has echoed, over connections that have ended. */
+    public long echoedBytes() {
+        return echoedBytes.get();
+    }
+
+    /** How many connections the idle timeout closed. */
+    public long idleTimeouts() {
+        return idleTimeouts.get();
+    }
+
+    /** How many connections ended with an unexpected error (not end of stream, idle, reset or shutdown). */
+    public long failures() {
+        return failures.get();
+    }
+
+    private void logf(String format, Object... args) {
+        if (log != null) {
+            log.println("echo: " + String.format(format, args));
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void closeQuietly(Conn c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /**
+     * Entry point: serves on 127.0.0.1 until killed.
+     *
+     * @param args optional port (default 0: a free port, printed)
+     * @throws Exception if listening fails
+     */
+    public static void main(String[] args) throws Exception {
+        EchoServer server;
+        GoRuntime rt = GoRuntime.builder().build(); // lives as long as the process
+        try {
+            int port = args.length > 0 ? NetExamples.parsePort(args[0]) : 0;
+            server = start(rt, new InetSocketAddress("127.0.0.1", port), DEFAULT_IDLE_TIMEOUT, System.out);
+        } catch (IllegalArgumentException | IOException e) {
+            NetExamples.exitOn(e, "EchoServer", "./gmp4j example EchoServer [port]");
+            return;
+        }
+        String addr = Net.format(server.address());
+        System.out.println("echo server listening on " + addr + " (runtime " + rt.schedulerName() + ", maxProcs "
+                + rt.maxProcs() + "; connections idle for " + DEFAULT_IDLE_TIMEOUT.toSeconds() + " s are closed)");
+        System.out.println("try: nc " + addr.replace(":", " ") + "   or: ./gmp4j example EchoClient " + addr
+                + "   stop: Ctrl-C");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                System.out.println("echo server: " + e.getMessage());
+            }
+            System.out.println("echo server stopped: " + server.connections() + " connections, "
+                    + server.echoedBytes() + " bytes echoed");
+        }, "echo-server-shutdown"));
+        server.awaitStopped();
+    }
+}
