@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** One echo round trip through Net.listen, accept and dial on a fresh runtime: the module's smoke test. */
 class SmokeTest {
     @Test
     @Timeout(30)
