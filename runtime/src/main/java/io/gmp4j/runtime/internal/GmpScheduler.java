@@ -857,9 +857,9 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
      * readied is returned in {@link Machine#polled}, the rest injected (Go's injectglist), due
      * timers run with that processor, and the method returns true (the caller goes back to the
      * top of findRunnable). If no processor is idle, every processor is busy: what the poll
-     * readied goes to the global queue, due timers run anyway, and it waits again. Returns
-     * false when there is nothing to wait for, another machine waits already, or the scheduler
-     * terminates: the caller stops.
+     * readied goes to the global queue, due timers run anyway, and the machine stops, as in Go.
+     * Returns false then, and when there is nothing to wait for, another machine waits
+     * already, or the scheduler terminates: the caller stops.
      */
     private boolean awaitTimers(Machine m) {
         while (!terminating) {
@@ -926,11 +926,15 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 list.clear();
                 return true;
             }
+            // Go: no idle processor — every one is busy and will find this work; inject it
+            // and stop (a busy runtime polls from findRunnable and the monitor, not from a
+            // machine of its own competing for the cores).
             injectglist(null, list, 0);
             list.clear();
             if (timersDue) {
                 runAllTimers(now);
             }
+            return false;
         }
         return false;
     }
