@@ -109,7 +109,7 @@ public final class Listener implements AutoCloseable {
             ch.bind(address, backlog);
         } catch (IOException e) {
             ch.close();
-            throw Net.opError("listen", address, e);
+            throw Net.opError("listen", "tcp", address, e);
         }
         SocketAddress bound = ch.getLocalAddress();
         NetFD fd;

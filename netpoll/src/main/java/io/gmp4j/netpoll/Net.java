@@ -143,7 +143,7 @@ public final class Net {
             if (e instanceof NetTimeoutException || e instanceof ClosedConnectionException) {
                 throw (IOException) e;
             }
-            throw opError("dial", address, e);
+            throw opError("dial", "tcp", address, e);
         } catch (RuntimeException | Error e) {
             closeQuietly(fd, ch);
             throw e;
@@ -166,7 +166,7 @@ public final class Net {
             ch.bind(address);
         } catch (IOException e) {
             ch.close();
-            throw opError("listen", address, e);
+            throw opError("listen", "udp", address, e);
         }
         SocketAddress bound = ch.getLocalAddress();
         NetFD fd;
@@ -208,8 +208,8 @@ public final class Net {
     }
 
     /** Go's OpError for a failure before a socket exists: "dial tcp 127.0.0.1:1: connection refused". */
-    static IOException opError(String op, SocketAddress address, Exception e) {
-        String what = op + " " + (address instanceof InetSocketAddress ? "tcp" : "unix") + " " + format(address) + ": ";
+    static IOException opError(String op, String net, SocketAddress address, Exception e) {
+        String what = op + " " + net + " " + format(address) + ": ";
         if (e instanceof UnresolvedAddressException) {
             UnknownHostException u = new UnknownHostException(what + "no such host");
             u.initCause(e);

@@ -163,9 +163,8 @@ final class NetFD {
                 host = isa.getHostString();
             } else {
                 host = isa.getAddress().getHostAddress();
-                int pct = host.indexOf('%');
                 if (isa.getAddress() instanceof java.net.Inet6Address) {
-                    host = "[" + (pct >= 0 ? host : host) + "]";
+                    host = "[" + host + "]";
                 }
             }
             return host + ":" + isa.getPort();
