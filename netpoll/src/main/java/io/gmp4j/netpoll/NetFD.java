@@ -146,7 +146,7 @@ final class NetFD {
         }
         pd.evict();
         try {
-            poller.flush(channel); // deregistered first: the close below then releases the descriptor at once
+            poller.deregister(pd); // deregistered first: the close below then releases the descriptor at once
         } finally {
             channel.close();
         }

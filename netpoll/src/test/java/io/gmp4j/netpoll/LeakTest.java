@@ -181,12 +181,13 @@ class LeakTest {
                 for (int i = 0; i < 20; i++) {
                     round.run();
                 }
-                awaitCondition("warm-up closed", STEP, () -> poller(rt).registrations() == 1);
+                // The listener is registered once an accept has waited (registration is lazy): at most it remains.
+                awaitCondition("warm-up closed", STEP, () -> poller(rt).registrations() <= 1);
                 long fdsBefore = openFds();
                 for (int i = 0; i < 300; i++) {
                     round.run();
                 }
-                awaitCondition("only the listener is registered", STEP, () -> poller(rt).registrations() == 1);
+                awaitCondition("at most the listener is registered", STEP, () -> poller(rt).registrations() <= 1);
                 awaitCondition("the descriptor count is back to " + fdsBefore + " (+" + FD_TOLERANCE + ")", STEP,
                         () -> openFds() <= fdsBefore + FD_TOLERANCE);
                 assertEquals(0, poller(rt).waiters());

@@ -70,7 +70,16 @@ final class NetTesting {
             return await(f, timeout);
         } catch (Stalled e) {
             StringBuilder dump = new StringBuilder();
+            dump.append(rt.schedtraceDetail()).append('\n');
             rt.dumpGoroutines(dump);
+            dump.append(poller(rt)).append('\n');
+            dump.append("platform threads:\n");
+            Thread.getAllStackTraces().forEach((t, st) -> {
+                dump.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+                for (StackTraceElement frame : st) {
+                    dump.append("\t").append(frame).append('\n');
+                }
+            });
             Stalled s = new Stalled(e.getMessage() + "; goroutines of " + rt + ":\n" + dump);
             s.initCause(e.getCause());
             throw s;
@@ -184,6 +193,7 @@ final class NetTesting {
         }
         if (closer.isAlive()) {
             StringBuilder dump = new StringBuilder();
+            dump.append(rt.schedtraceDetail()).append('\n');
             rt.dumpGoroutines(dump);
             throw new AssertionError(rt + " did not close within " + STEP + ": goroutines left:\n" + dump);
         }

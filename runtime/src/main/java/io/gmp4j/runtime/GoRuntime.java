@@ -783,6 +783,11 @@ public final class GoRuntime implements AutoCloseable {
                 gmp.pollerNeeded();
             }
         }
+
+        @Override
+        public boolean runAfterPark(Runnable action) {
+            return GmpScheduler.runAfterPark(action);
+        }
     }
 
     /** Whether {@link #close()} has begun. */

@@ -9,8 +9,13 @@ import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -20,19 +25,32 @@ import java.util.function.Consumer;
  * {@code netpoll_epoll.go} on NIO.
  *
  * <h2>Implementation notes</h2>
- * A selector serialises its select operations on itself, so {@link #pollLock} serialises polls
- * here first: a non-blocking poll that finds another in progress returns at once (the other
- * delivers), as Go's findRunnable skips {@code netpoll(0)} while an M blocks in it. Interest
- * changes and registrations do not take the selector's lock, but a blocked select sees them only
- * when it next starts: {@link #interestChanged()} wakes it ({@link Selector#wakeup()}, which the
- * JDK de-duplicates until the select returns). That check is a Dekker pair with
- * {@link #selecting}: the arming thread queues its update (under the selector's update lock)
- * then reads the flag; the poller writes the flag then takes the update lock to apply pending
- * updates, so either the update is applied before the select blocks or the wake-up comes.
+ * <b>Only platform threads touch the selector.</b> The JDK's selector synchronises on monitors
+ * (its update lock, its wake-up lock, the cancelled-key set, each channel's key lock) that the
+ * polling machines take too. A goroutine that contends such a monitor unmounts and has to be
+ * scheduled again to take it; if the monitor's owner then hands it to the goroutine while a
+ * machine holding a processor waits for the same monitor, the machine waits for a goroutine that
+ * needs a machine, and with every processor so held the runtime stops. So goroutines never call
+ * the selector: they record what they need in their descriptor ({@link PollDesc}: arm reading,
+ * arm writing, connect done, close) and queue it in {@link #requests}; a platform thread applies
+ * the queue under {@link #pollLock}: every poll does before it selects, and a goroutine that
+ * parks has its machine do it right after it unmounts ({@link PollerTarget#runAfterPark}, Go's
+ * {@code gopark} unlock function). Platform threads and virtual threads of other schedulers
+ * (whose carriers never poll) apply the queue themselves.
  *
- * <p>A cancelled key is deregistered only by the next select, and a channel closed while still
- * registered keeps its descriptor until then; {@link #flush} runs that select (or wakes the
- * blocked one) before the channel is closed, so a close releases the descriptor at once.
+ * <p>{@link #pollLock} serialises polls and the application of requests. A thread that finds it
+ * held leaves its request to the holder: a blocked select is woken ({@link #selecting} says one
+ * is in progress), and every holder drains the queue again after it unlocks. So a request is
+ * never left in the queue while nobody will apply it.
+ *
+ * <p>A channel closed while registered keeps its descriptor until a select deregisters it, and
+ * that select would then close it on a machine, taking the channel's own locks. So a close
+ * cancels the key through the queue, the applier runs a non-blocking select that deregisters it,
+ * and only then does the closing thread close the channel, which, no longer registered, releases
+ * its descriptor at once.
+ *
+ * <p>{@link #wakeup()} from a virtual thread (the scheduler adding an earlier timer while a
+ * machine blocks here) is passed to a small platform thread of the poller, for the same reason.
  */
 public final class NioPoller implements Poller {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.netpoll");
@@ -43,10 +61,18 @@ public final class NioPoller implements Poller {
     /** A thread is inside a blocking select (set and cleared under pollLock). */
     private volatile boolean selecting;
     private volatile boolean closed;
+    /** Descriptors with requests for the selector (each queued once until applied). */
+    private final ConcurrentLinkedQueue<PollDesc> requests = new ConcurrentLinkedQueue<>();
+    /** Keys cancelled by the application in progress, waiting for the select that deregisters them. */
+    private final ArrayList<PollDesc> deregistering = new ArrayList<>();
+    /** What a goroutine's machine runs after the goroutine parks (one object: see runAfterPark). */
+    private final Runnable applier = () -> applyRequests(LockSupport::unpark);
     private final AtomicInteger waiters = new AtomicInteger();
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong wakeups = new AtomicLong();
     private final AtomicLong readied = new AtomicLong();
+    private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    private final AtomicReference<Thread> waker = new AtomicReference<>();
 
     NioPoller(PollerTarget target) {
         this.target = target;
@@ -62,20 +88,18 @@ public final class NioPoller implements Poller {
     }
 
     /**
-     * Registers a non-blocking channel; interest is armed later, when a thread waits.
+     * A descriptor for a non-blocking channel. The channel is registered with the selector when
+     * a thread first waits on it (by the thread applying that request).
      *
      * @param readOps  OP_READ, or OP_ACCEPT for a listener
      * @param writeOps OP_WRITE, or OP_CONNECT while connecting
-     * @throws IOException if the poller is closed or the channel cannot be registered
+     * @throws IOException if the poller is closed
      */
     public PollDesc register(SelectableChannel ch, int readOps, int writeOps, String description) throws IOException {
-        PollDesc pd = new PollDesc(this, ch, readOps, writeOps, description);
-        try {
-            pd.key = ch.register(selector, 0, pd);
-        } catch (ClosedSelectorException e) {
-            throw new IOException(description + ": the runtime's network poller is closed (its runtime was closed)", e);
+        if (closed) {
+            throw new IOException(description + ": the runtime's network poller is closed (its runtime was closed)");
         }
-        return pd;
+        return new PollDesc(this, ch, readOps, writeOps, description);
     }
 
     // ---------------------------------------------------------------- Poller
@@ -92,34 +116,41 @@ public final class NioPoller implements Poller {
         } else {
             pollLock.lock();
         }
+        Delivery d = new Delivery(ready);
         try {
             if (closed) {
                 return 0;
             }
             polls.incrementAndGet();
-            Delivery d = new Delivery(ready);
             if (delayNanos == 0) {
+                applyLocked(d);
                 selector.selectNow(d);
             } else {
-                selecting = true;
+                selecting = true; // before draining: a request queued after the drain wakes the select
                 try {
-                    // Go's epoll conversion: < 1 ms waits 1 ms; select(0) would wait forever.
-                    long ms = delayNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999));
-                    selector.select(d, ms);
+                    applyLocked(d);
+                    if (d.count == 0) {
+                        // Go's epoll conversion: < 1 ms waits 1 ms; select(0) would wait forever.
+                        long ms = delayNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999));
+                        selector.select(d, ms);
+                    }
                 } finally {
                     selecting = false;
                 }
+                applyLocked(d); // what was queued during the select (it woke us)
             }
-            readied.addAndGet(d.count);
-            return d.count;
         } catch (ClosedSelectorException e) {
             return 0;
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "netpoll: select failed", e);
-            return 0;
         } finally {
             pollLock.unlock();
         }
+        readied.addAndGet(d.count);
+        if (!requests.isEmpty()) {
+            applyRequests(ready); // queued while we held the lock, by threads that left it to us
+        }
+        return d.count;
     }
 
     /** Passes each selected key's readiness to its descriptor; counts the threads readied. */
@@ -129,6 +160,15 @@ public final class NioPoller implements Poller {
 
         Delivery(Consumer<Thread> ready) {
             this.ready = ready;
+        }
+
+        /** A close is done: its closing thread goes to {@code ready} with the threads readied. */
+        void release(PollDesc pd) {
+            Thread c = pd.deregistered();
+            if (c != null) {
+                ready.accept(c);
+                count++;
+            }
         }
 
         @Override
@@ -152,12 +192,40 @@ public final class NioPoller implements Poller {
     @Override
     public void wakeup() {
         wakeups.incrementAndGet();
-        selector.wakeup();
+        if (!Thread.currentThread().isVirtual()) {
+            selector.wakeup();
+        } else if (!wakeRequested.getAndSet(true)) {
+            LockSupport.unpark(waker());
+        }
+    }
+
+    /** The platform thread that wakes the selector for virtual threads, started on first use. */
+    private Thread waker() {
+        Thread w = waker.get();
+        if (w != null) {
+            return w;
+        }
+        Thread t = Thread.ofPlatform().daemon().name(target.name() + "-netpoll-waker").unstarted(this::wakerLoop);
+        if (waker.compareAndSet(null, t)) {
+            t.start();
+            return t;
+        }
+        return waker.get();
+    }
+
+    private void wakerLoop() {
+        while (!closed) {
+            if (wakeRequested.getAndSet(false)) {
+                selector.wakeup();
+            } else {
+                LockSupport.park(this);
+            }
+        }
     }
 
     @Override
     public boolean hasWaiters() {
-        return waiters.get() > 0;
+        return waiters.get() > 0 || !requests.isEmpty();
     }
 
     @Override
@@ -172,6 +240,10 @@ public final class NioPoller implements Poller {
         }
         closed = true;
         selector.wakeup();
+        Thread w = waker.get();
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
         pollLock.lock();
         try {
             for (SelectionKey k : selector.keys()) {
@@ -180,14 +252,16 @@ public final class NioPoller implements Poller {
                 }
             }
             selector.close();
+            applyLocked(null);
         } catch (IOException | ClosedSelectorException e) {
             LOG.log(System.Logger.Level.DEBUG, "netpoll: closing the selector", e);
         } finally {
             pollLock.unlock();
         }
+        applyRequests(LockSupport::unpark);
     }
 
-    // ---------------------------------------------------------------- for descriptors
+    // ---------------------------------------------------------------- requests
 
     void waiterAdded() {
         waiters.incrementAndGet();
@@ -202,37 +276,111 @@ public final class NioPoller implements Poller {
         target.pollerNeeded();
     }
 
-    /** Interest was armed: a blocked select must start again to see it. */
-    void interestChanged() {
-        if (selecting) {
-            selector.wakeup();
+    /** Queues a descriptor that has new requests (its first since the last application). */
+    void enqueue(PollDesc pd) {
+        requests.offer(pd);
+        if (closed) {
+            applyRequests(LockSupport::unpark); // the closing thread may have drained already
         }
     }
 
     /**
-     * Waits until the selector has deregistered {@code ch}, whose key was cancelled: a selector
-     * deregisters cancelled keys only in its next select. Runs a non-blocking select if no poll
-     * is in progress, else wakes the blocked one (it deregisters on its way out). The caller then
-     * closes the channel, which, no longer registered, releases its descriptor at once.
+     * Has the queued requests applied soon on a platform thread: by the caller's machine after
+     * the calling goroutine parks (the caller must park next), else by the caller itself.
      */
-    public void flush(SelectableChannel ch) {
-        while (!closed && ch.isRegistered()) {
-            if (pollLock.tryLock()) {
-                try {
-                    if (!closed) {
-                        selector.selectNow(new Delivery(java.util.concurrent.locks.LockSupport::unpark));
-                    }
-                } catch (IOException | ClosedSelectorException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "netpoll: flush", e);
-                } finally {
-                    pollLock.unlock();
+    void kick() {
+        if (!target.runAfterPark(applier)) {
+            applyRequests(LockSupport::unpark);
+        }
+    }
+
+    /**
+     * Applies the queued requests if no other thread holds the poll lock; otherwise leaves them
+     * to that thread (waking it if it blocks in select), which drains the queue after unlocking.
+     */
+    private void applyRequests(Consumer<Thread> ready) {
+        while (!requests.isEmpty()) {
+            if (!pollLock.tryLock()) {
+                if (selecting) {
+                    selector.wakeup();
+                }
+                return;
+            }
+            Delivery d = new Delivery(ready);
+            try {
+                applyLocked(closed ? null : d);
+            } catch (ClosedSelectorException e) {
+                // closed meanwhile: close() drains the queue once more after it unlocks
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "netpoll: select failed", e);
+            } finally {
+                pollLock.unlock();
+            }
+            readied.addAndGet(d.count);
+        }
+    }
+
+    /**
+     * Applies every queued request (under pollLock): registrations and interest for waits, and
+     * closes: their keys are cancelled, one non-blocking select deregisters them (delivering
+     * readiness to {@code d}), then their closing threads are released. With a null delivery
+     * (the poller is closed) closes are released at once and waits fail.
+     */
+    private void applyLocked(Delivery d) throws IOException {
+        PollDesc pd;
+        while ((pd = requests.poll()) != null) {
+            if (d == null) {
+                pd.takeRequests();
+                pd.pollerClosed();
+                Thread c = pd.deregistered();
+                if (c != null) {
+                    LockSupport.unpark(c);
                 }
                 continue;
             }
-            if (selecting) {
-                selector.wakeup();
+            int r = pd.applyRequests(selector);
+            if (r == PollDesc.CANCELLED) {
+                deregistering.add(pd);
+            } else if (r == PollDesc.RELEASED) {
+                d.release(pd);
             }
-            Thread.onSpinWait(); // a poll holds the lock for microseconds once it is awake
+        }
+        if (!deregistering.isEmpty()) {
+            try {
+                selector.selectNow(d);
+            } finally {
+                for (PollDesc c : deregistering) {
+                    d.release(c);
+                }
+                deregistering.clear();
+            }
+        }
+    }
+
+    /**
+     * Waits until the selector has let go of {@code pd}'s channel (called by the closing thread
+     * after {@link PollDesc#evict}); the caller then closes the channel, which releases its
+     * descriptor at once. Returns at once for a channel that never waited.
+     */
+    public void deregister(PollDesc pd) {
+        if (!pd.requestClose(Thread.currentThread())) {
+            return;
+        }
+        waiterAdded();
+        boolean interrupted = false;
+        try {
+            kick();
+            while (!pd.isDeregistered()) {
+                LockSupport.park(pd);
+                if (Thread.interrupted()) {
+                    interrupted = true; // a close completes; the status is restored below
+                }
+            }
+        } finally {
+            waiterRemoved();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -248,6 +396,28 @@ public final class NioPoller implements Poller {
     /** Polls made, wake-ups asked for, threads readied (diagnostics). */
     public long[] counters() {
         return new long[] {polls.get(), wakeups.get(), readied.get()};
+    }
+
+    /** The poller's state and each registration's (diagnostics: tests print it when they stall). */
+    @Override
+    public String toString() {
+        StringBuilder b = new StringBuilder("NioPoller(requests=").append(requests.size())
+                .append(", selecting=").append(selecting).append(", locked=").append(pollLock.isLocked())
+                .append(", waiters=").append(waiters.get());
+        try {
+            for (SelectionKey k : selector.keys()) {
+                if (k.attachment() instanceof PollDesc pd) {
+                    b.append("\n  ").append(pd.description()).append(" valid=").append(k.isValid());
+                    try {
+                        b.append(" interest=").append(k.interestOps());
+                    } catch (RuntimeException ignored) {
+                    }
+                    b.append(" ").append(pd.debugState());
+                }
+            }
+        } catch (RuntimeException ignored) {
+        }
+        return b.append(")").toString();
     }
 
     public boolean isClosed() {

@@ -8,6 +8,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
@@ -29,6 +30,13 @@ import java.util.function.Consumer;
  * is armed when a thread is about to wait and left armed while threads keep waiting (no
  * selector update per wait); when the poller finds a direction ready with nobody waiting it
  * records READY and disarms it, so that unread data does not make every poll return at once.
+ *
+ * <p>Goroutines do not touch the selector (see {@link NioPoller}): what the selector must do for
+ * this descriptor is a set of request bits ({@link #ARM_READ}, {@link #ARM_WRITE},
+ * {@link #CONNECTED}, {@link #CLOSE}); the thread that sets the first bit queues the descriptor,
+ * the applier takes all bits at once ({@link #takeRequests}). The channel is registered when a
+ * thread first waits, and a close waits for the applier to deregister it
+ * ({@link #deregistered()}) before the channel itself is closed.
  *
  * <p>Deadlines (Go's {@code rd}/{@code wd}): 0 none, -1 expired, else a point on {@link #nanotime()}.
  * A deadline timer's action takes no lock (it runs on a machine holding a processor): it
@@ -59,6 +67,12 @@ public final class PollDesc {
     private static final VarHandle WG;
     private static final VarHandle RD;
     private static final VarHandle WD;
+    private static final VarHandle REQ;
+    /** Request bits: arm read interest, arm write interest, stop watching OP_CONNECT, close. */
+    static final int ARM_READ = 1;
+    static final int ARM_WRITE = 2;
+    static final int CONNECTED = 4;
+    static final int CLOSE = 8;
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
@@ -66,6 +80,7 @@ public final class PollDesc {
             WG = l.findVarHandle(PollDesc.class, "wg", Object.class);
             RD = l.findVarHandle(PollDesc.class, "rd", long.class);
             WD = l.findVarHandle(PollDesc.class, "wd", long.class);
+            REQ = l.findVarHandle(PollDesc.class, "req", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -73,7 +88,15 @@ public final class PollDesc {
 
     private final NioPoller poller;
     private final SelectableChannel channel;
-    SelectionKey key;
+    /** Written by the applier when it registers the channel; null before the first wait. */
+    private volatile SelectionKey key;
+    /** Pending request bits; the descriptor is in the poller's queue while they are not 0. */
+    @SuppressWarnings("unused") private volatile int req;
+    /** Whether any request was ever made (else a close has nothing to deregister). */
+    private volatile boolean used;
+    /** The thread closing the channel, waiting for {@link #deregistered()}. */
+    private volatile Thread closer;
+    private volatile boolean deregistered;
     /** Interest ops for reads (OP_READ or OP_ACCEPT) and writes (OP_WRITE, or OP_CONNECT while connecting). */
     private final int readOps;
     private volatile int writeOps;
@@ -163,8 +186,9 @@ public final class PollDesc {
                 throw new IllegalStateException("netpoll: two threads wait to " + (mode == READ ? "read" : "write")
                         + " on " + description + " (" + s + " and " + self + ")");
             }
-            if (!arm(mode)) {
-                return ERR_POLLER_CLOSED;
+            boolean armed = needsArm(mode);
+            if (armed) {
+                request(mode == READ ? ARM_READ : ARM_WRITE);
             }
             if (!cas(mode, null, self)) {
                 continue;
@@ -179,6 +203,9 @@ public final class PollDesc {
                 }
                 // Somebody took us off the slot already and will unpark us: a harmless extra permit.
             } else {
+                if (armed) {
+                    poller.kick(); // the machine applies it once we unmount, or we do now
+                }
                 poller.waitStarted();
                 IoWait reason = new IoWait(mode == READ ? "read" : "write", description);
                 while (slot(mode) == self) {
@@ -201,21 +228,105 @@ public final class PollDesc {
         }
     }
 
-    /** Makes sure the selector watches the direction; true unless the registration is gone. */
-    private boolean arm(int mode) {
-        int op = mode == READ ? readOps : writeOps;
-        try {
-            if ((key.interestOps() & op) == 0) {
-                key.interestOpsOr(op);
-                poller.interestChanged();
-            }
+    /** Whether the selector does not watch the direction yet (or the channel is not registered). */
+    private boolean needsArm(int mode) {
+        SelectionKey k = key;
+        if (k == null) {
             return true;
+        }
+        try {
+            return (k.interestOps() & (mode == READ ? readOps : writeOps)) == 0;
         } catch (CancelledKeyException e) {
-            if (!closing) {
-                pollerClosed = true;
-            }
+            return false; // closing or the poller closed: the check after publishing sees it
+        }
+    }
+
+    // ---------------------------------------------------------------- requests (any thread)
+
+    /** Adds request bits; the thread adding the first queues the descriptor. */
+    void request(int bits) {
+        used = true;
+        int old = (int) REQ.getAndBitwiseOr(this, bits);
+        if (old == 0) {
+            poller.enqueue(this);
+        }
+    }
+
+    /** Takes the pending bits (the applier, after dequeuing the descriptor). */
+    int takeRequests() {
+        return (int) REQ.getAndSet(this, 0);
+    }
+
+    /**
+     * Asks for the channel's deregistration on behalf of {@code closer}, to be unparked when it
+     * is done. False if the channel never waited and so was never registered (nor will be: a
+     * descriptor that is closing is not registered any more).
+     */
+    boolean requestClose(Thread closer) {
+        if (!used) {
             return false;
         }
+        this.closer = closer;
+        request(CLOSE);
+        return true;
+    }
+
+    boolean isDeregistered() {
+        return deregistered;
+    }
+
+    /**
+     * The selector let go of the channel (or never had it). Returns the closing thread, for the
+     * caller to make runnable (the poller hands it to its delivery, so that a poll that released
+     * a closer does not go on to block with it undelivered), or null.
+     */
+    Thread deregistered() {
+        deregistered = true;
+        return closer;
+    }
+
+    /** {@link #applyRequests} results: nothing more to do; the key was cancelled; the close is done. */
+    static final int APPLIED = 0;
+    static final int CANCELLED = 1;
+    static final int RELEASED = 2;
+
+    /**
+     * Applies the pending requests (the applier: a platform thread under the poll lock).
+     * Returns {@link #CANCELLED} if the key was cancelled for a close: the caller must run the
+     * select that deregisters it and then call {@link #deregistered()}; {@link #RELEASED} if a
+     * close found nothing registered: the caller calls {@link #deregistered()} at once.
+     */
+    int applyRequests(Selector selector) {
+        int r = takeRequests();
+        SelectionKey k = key;
+        if ((r & CLOSE) != 0) {
+            if (k == null) {
+                return RELEASED;
+            }
+            k.cancel();
+            return CANCELLED;
+        }
+        if (r == 0 || closing) {
+            return APPLIED; // a close follows: do not register now
+        }
+        int ops = ((r & ARM_READ) != 0 ? readOps : 0) | ((r & ARM_WRITE) != 0 ? writeOps : 0);
+        try {
+            if (k == null) {
+                key = channel.register(selector, ops, this);
+            } else {
+                if ((r & CONNECTED) != 0) {
+                    k.interestOpsAnd(~SelectionKey.OP_CONNECT);
+                }
+                if (ops != 0) {
+                    k.interestOpsOr(ops);
+                }
+            }
+        } catch (CancelledKeyException | java.nio.channels.ClosedChannelException e) {
+            // closed meanwhile; the close request follows
+        } catch (java.nio.channels.ClosedSelectorException e) {
+            pollerClosed();
+        }
+        return APPLIED;
     }
 
     // ---------------------------------------------------------------- waking (Go's netpollunblock)
@@ -242,7 +353,7 @@ public final class PollDesc {
         // Nobody waits: level-triggered readiness would be reported on every poll until the
         // data is read. Disarm; a waiter that consumed READY meanwhile re-arms (it arms after
         // publishing itself), and if one already did, arm again.
-        int op = mode == READ ? readOps : writeOps;
+        int op = mode == READ ? readOps : writeOps | SelectionKey.OP_CONNECT;
         try {
             key.interestOpsAnd(~op);
             if (slot(mode) != READY) {
@@ -352,19 +463,14 @@ public final class PollDesc {
 
     /** Connected: writes wait for OP_WRITE from now on; OP_CONNECT is disarmed. */
     public void connected() {
-        int old = writeOps;
         writeOps = SelectionKey.OP_WRITE;
-        try {
-            key.interestOpsAnd(~old);
-        } catch (CancelledKeyException ignored) {
-            // closed meanwhile
-        }
+        request(CONNECTED); // applied with the next request or poll; till then OP_CONNECT fires at most once
     }
 
     /**
      * Go's {@code pollUnblock} then {@code close}: marks the descriptor closing, wakes both
-     * waiters (they fail with "use of closed connection"), stops the deadline timers, cancels
-     * the key. The caller then calls {@link NioPoller#flush} and closes the channel.
+     * waiters (they fail with "use of closed connection"), stops the deadline timers.
+     * The caller then calls {@link NioPoller#deregister} and closes the channel.
      */
     public void evict() {
         closing = true;
@@ -381,7 +487,6 @@ public final class PollDesc {
         } finally {
             deadlineLock.unlock();
         }
-        key.cancel();
     }
 
     /** The poller closed with its runtime: waiters fail. */
@@ -389,6 +494,11 @@ public final class PollDesc {
         pollerClosed = true;
         unblock(READ);
         unblock(WRITE);
+    }
+
+    /** Slots, pending requests and close state (diagnostics). */
+    String debugState() {
+        return "rg=" + rg + " wg=" + wg + " req=" + req + " closing=" + closing + " deregistered=" + deregistered;
     }
 
     private Object slot(int mode) {

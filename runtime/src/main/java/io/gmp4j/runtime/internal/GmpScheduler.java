@@ -606,6 +606,41 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         } finally {
             m.curg = null;
         }
+        Runnable after = m.afterPark;
+        if (after != null) {
+            m.afterPark = null;
+            try {
+                after.run();
+            } catch (RuntimeException e) {
+                loopErrors.incrementAndGet();
+                LOG.log(Level.ERROR, "runtime: work to run after " + g + " parked threw on " + m, e);
+            }
+        }
+    }
+
+    /**
+     * {@link io.gmp4j.runtime.spi.PollerTarget#runAfterPark}: if the caller is a goroutine
+     * mounted on a machine of any gmp scheduler, leaves {@code action} for that machine to run
+     * after the continuation returns (the goroutine parked, yielded or ended). Two different
+     * actions left before one unmount both run.
+     */
+    public static boolean runAfterPark(Runnable action) {
+        if (!Thread.currentThread().isVirtual()) {
+            return false;
+        }
+        if (!(JdkAccess.currentCarrierThread() instanceof Machine m)) {
+            return false;
+        }
+        Runnable a = m.afterPark;
+        if (a == null || a == action) {
+            m.afterPark = action;
+        } else {
+            m.afterPark = () -> {
+                a.run();
+                action.run();
+            };
+        }
+        return true;
     }
 
     /**

@@ -32,6 +32,12 @@ final class Machine extends Thread {
      * (stats, dumps) may see a slightly stale value, which they tolerate.
      */
     G curg;
+    /**
+     * Work the goroutine running here asked to run on this thread once it unmounts
+     * ({@link GmpScheduler#runAfterPark}); written by that goroutine, which runs on this same
+     * carrier thread, and taken by the machine after the continuation returns.
+     */
+    Runnable afterPark;
     /** Whether its goroutine is inside {@code Go.syscall}; for stats only. */
     volatile boolean inSyscall;
     /** Whether it is parked (idle list or timer wait); for stats only. */
