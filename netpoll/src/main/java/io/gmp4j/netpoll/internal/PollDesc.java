@@ -190,10 +190,9 @@ public final class PollDesc {
             if (armed) {
                 request(mode == READ ? ARM_READ : ARM_WRITE);
             }
-            if (!cas(mode, null, self)) {
+            if (!publish(mode, self)) {
                 continue;
             }
-            poller.waiterAdded();
             // A close or deadline that ran before we published found no waiter: look again.
             err = check(mode);
             if (err != OK) {
@@ -354,10 +353,14 @@ public final class PollDesc {
         // data is read. Disarm; a waiter that consumed READY meanwhile re-arms (it arms after
         // publishing itself), and if one already did, arm again.
         int op = mode == READ ? readOps : writeOps | SelectionKey.OP_CONNECT;
+        SelectionKey k = key;
+        if (k == null) {
+            return 0; // not registered (only in the jcstress tests: the poller reports keys)
+        }
         try {
-            key.interestOpsAnd(~op);
+            k.interestOpsAnd(~op);
             if (slot(mode) != READY) {
-                key.interestOpsOr(op);
+                k.interestOpsOr(op);
             }
         } catch (CancelledKeyException ignored) {
             // closed meanwhile
@@ -365,19 +368,40 @@ public final class PollDesc {
         return 0;
     }
 
-    /** Wakes the direction's waiter without readiness (deadline, close): it re-checks why. */
-    private void unblock(int mode) {
+    /**
+     * Wakes the direction's waiter without readiness (deadline, close): it re-checks why.
+     * Returns true if there was a waiter and this call took it off the slot.
+     */
+    boolean unblock(int mode) {
         while (true) {
             Object s = slot(mode);
             if (!(s instanceof Thread t)) {
-                return;
+                return false;
             }
             if (cas(mode, t, null)) {
                 poller.waiterRemoved();
                 LockSupport.unpark(t);
-                return;
+                return true;
             }
         }
+    }
+
+    /**
+     * A waiter publishes itself in the empty slot (before it parks) and counts as the poller's
+     * waiter; false if the slot is not empty (readiness recorded meanwhile).
+     */
+    boolean publish(int mode, Thread waiter) {
+        if (!cas(mode, null, waiter)) {
+            return false;
+        }
+        poller.waiterAdded();
+        return true;
+    }
+
+    /** The slot: 0 empty, 1 READY, 2 a waiting thread (jcstress tests). */
+    int slotState(int mode) {
+        Object s = slot(mode);
+        return s == null ? 0 : s == READY ? 1 : 2;
     }
 
     // ---------------------------------------------------------------- deadlines
