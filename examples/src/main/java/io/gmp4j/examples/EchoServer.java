@@ -6,7 +6,6 @@ import io.gmp4j.netpoll.ConnectionResetException;
 import io.gmp4j.netpoll.Listener;
 import io.gmp4j.netpoll.Net;
 import io.gmp4j.netpoll.NetTimeoutException;
-import io.gmp4j.patterns.WaitGroup;
 import io.gmp4j.runtime.GoRuntime;
 
 import java.io.IOException;
@@ -17,13 +16,8 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.gmp4j.runtime.Go.go;
-import static io.gmp4j.runtime.Go.sleep;
 
 /**
  * Go's classic TCP echo server: a goroutine accepts connections in a loop and starts one
@@ -50,22 +44,15 @@ public final class EchoServer implements AutoCloseable {
     /** How long a connection may stay silent before the server closes it. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Listener ln;
+    private final ConnServer server;
     private final Duration idleTimeout;
     private final PrintStream log;
-    /** Open connections, closed by {@link #close()}. */
-    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
-    /** One count per connection goroutine still running. */
-    private final WaitGroup handlers = new WaitGroup();
-    private final CompletableFuture<Void> acceptLoopDone = new CompletableFuture<>();
-    private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong echoedBytes = new AtomicLong();
     private final AtomicLong idleTimeouts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile boolean stopping;
 
     private EchoServer(Listener ln, Duration idleTimeout, PrintStream log) {
-        this.ln = ln;
+        this.server = new ConnServer("echo server", ln, this::handle, line -> logf("%s", line));
         this.idleTimeout = idleTimeout;
         this.log = log;
     }
@@ -102,40 +89,8 @@ public final class EchoServer implements AutoCloseable {
             throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
         }
         EchoServer s = new EchoServer(ln, idleTimeout, log);
-        rt.go(s::acceptLoop);
+        s.server.start(rt);
         return s;
-    }
-
-    /** The accept loop: a goroutine per connection, until the listener is closed. */
-    private void acceptLoop() {
-        try {
-            Duration backoff = Duration.ZERO;
-            while (true) {
-                Conn c;
-                try {
-                    c = ln.accept(); // parks on the poller until a connection arrives
-                } catch (ClosedConnectionException e) {
-                    break; // the listener was closed (Go's net.ErrClosed): the server stops
-                } catch (IOException e) {
-                    // such as "too many open files": back off and retry, as Go's http.Server does
-                    backoff = backoff.isZero() ? Duration.ofMillis(5) : min(backoff.multipliedBy(2), Duration.ofSeconds(1));
-                    logf("accept: %s; retrying in %d ms", e.getMessage(), backoff.toMillis());
-                    sleep(backoff);
-                    continue;
-                }
-                backoff = Duration.ZERO;
-                accepted.incrementAndGet();
-                handlers.add(1);
-                open.add(c);
-                if (stopping) { // close() may have swept the set before c was in it
-                    closeQuietly(c);
-                }
-                go(() -> handle(c));
-            }
-            acceptLoopDone.complete(null);
-        } catch (Throwable t) {
-            acceptLoopDone.completeExceptionally(t);
-        }
     }
 
     /** One connection: echo until end of stream, an idle timeout, or the server's close. */
@@ -162,7 +117,7 @@ public final class EchoServer implements AutoCloseable {
             idleTimeouts.incrementAndGet();
             logf("%s: idle for %d s, closed after %d bytes", peer, idleTimeout.toSeconds(), bytes);
         } catch (ClosedConnectionException e) {
-            if (!stopping) {
+            if (!server.stopping()) {
                 failures.incrementAndGet();
             }
             logf("%s: closed by the server's shutdown after %d bytes", peer, bytes);
@@ -173,8 +128,6 @@ public final class EchoServer implements AutoCloseable {
             logf("%s: %s", peer, e);
         } finally {
             echoedBytes.addAndGet(bytes);
-            open.remove(c);
-            handlers.done();
         }
     }
 
@@ -187,33 +140,22 @@ public final class EchoServer implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        stopping = true;
-        ln.close();
-        try {
-            acceptLoopDone.join();
-        } catch (RuntimeException e) {
-            throw new IOException("echo server: the accept loop failed", e.getCause() != null ? e.getCause() : e);
-        } finally {
-            for (Conn c : open) {
-                closeQuietly(c);
-            }
-            handlers.await();
-        }
+        server.close();
     }
 
     /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
     public void awaitStopped() {
-        acceptLoopDone.exceptionally(t -> null).join();
+        server.awaitStopped();
     }
 
     /** The address the server listens on (with the port the system chose for port 0). */
     public SocketAddress address() {
-        return ln.address();
+        return server.address();
     }
 
     /** How many connections the server has accepted. */
     public long connections() {
-        return accepted.get();
+        return server.accepted();
     }
 
     /** How many bytes the server has echoed, over connections that have ended. */
@@ -234,18 +176,6 @@ public final class EchoServer implements AutoCloseable {
     private void logf(String format, Object... args) {
         if (log != null) {
             log.println("echo: " + String.format(format, args));
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private static void closeQuietly(Conn c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing anyway
         }
     }
 

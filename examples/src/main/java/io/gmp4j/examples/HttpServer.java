@@ -6,7 +6,6 @@ import io.gmp4j.netpoll.ConnectionResetException;
 import io.gmp4j.netpoll.Listener;
 import io.gmp4j.netpoll.Net;
 import io.gmp4j.netpoll.NetTimeoutException;
-import io.gmp4j.patterns.WaitGroup;
 import io.gmp4j.runtime.GoRuntime;
 
 import java.io.EOFException;
@@ -27,12 +26,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.gmp4j.runtime.Go.go;
-import static io.gmp4j.runtime.Go.sleep;
 
 /**
  * A tiny HTTP/1.1 server written directly on {@link Conn}, the way Go's {@code net/http} serves:
@@ -76,20 +71,15 @@ public final class HttpServer implements AutoCloseable {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static volatile CachedDate cachedDate = new CachedDate(-1, "");
 
-    private final Listener ln;
+    private final ConnServer server;
     private final Duration idleTimeout;
     private final PrintStream log;
-    private final Set<Conn> open = ConcurrentHashMap.newKeySet();
-    private final WaitGroup handlers = new WaitGroup();
-    private final CompletableFuture<Void> acceptLoopDone = new CompletableFuture<>();
-    private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile boolean stopping;
 
     private HttpServer(Listener ln, Duration idleTimeout, PrintStream log) {
-        this.ln = ln;
+        this.server = new ConnServer("http server", ln, this::serveConn, line -> logf("%s", line));
         this.idleTimeout = idleTimeout;
         this.log = log;
     }
@@ -125,48 +115,18 @@ public final class HttpServer implements AutoCloseable {
             throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
         }
         HttpServer s = new HttpServer(ln, idleTimeout, log);
-        rt.go(s::acceptLoop);
+        s.server.start(rt);
         return s;
     }
 
     // ------------------------------------------------------------------ accept loop, connections
-
-    private void acceptLoop() {
-        try {
-            long backoffMs = 0;
-            while (true) {
-                Conn c;
-                try {
-                    c = ln.accept();
-                } catch (ClosedConnectionException e) {
-                    break; // the listener was closed: the server stops
-                } catch (IOException e) {
-                    backoffMs = backoffMs == 0 ? 5 : Math.min(backoffMs * 2, 1000);
-                    logf("accept: %s; retrying in %d ms", e.getMessage(), backoffMs);
-                    sleep(Duration.ofMillis(backoffMs));
-                    continue;
-                }
-                backoffMs = 0;
-                accepted.incrementAndGet();
-                handlers.add(1);
-                open.add(c);
-                if (stopping) { // close() may have swept the set before c was in it
-                    closeQuietly(c);
-                }
-                go(() -> serveConn(c));
-            }
-            acceptLoopDone.complete(null);
-        } catch (Throwable t) {
-            acceptLoopDone.completeExceptionally(t);
-        }
-    }
 
     /** One connection: requests and responses in turn until one side closes, the idle timeout, or an error. */
     private void serveConn(Conn c) {
         boolean graceful = false; // whether to half-close and linger so the client reads the last response
         try {
             LineReader in = new LineReader(c);
-            while (!stopping) {
+            while (!server.stopping()) {
                 // The idle timeout of a keep-alive connection, and the time a request's head may take.
                 c.setReadDeadline(Instant.now().plus(idleTimeout));
                 Exchange ex;
@@ -183,7 +143,7 @@ public final class HttpServer implements AutoCloseable {
                             false);
                 }
                 c.setWriteDeadline(Instant.now().plus(WRITE_TIMEOUT));
-                c.write(ex.response.encode(ex.head, ex.keepAlive && !stopping, ex.http10));
+                c.write(ex.response.encode(ex.head, ex.keepAlive && !server.stopping(), ex.http10));
                 if (!ex.keepAlive) {
                     graceful = true;
                     return;
@@ -192,7 +152,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (NetTimeoutException e) {
             idleClosed.incrementAndGet(); // idle keep-alive connection, or a client too slow with its request
         } catch (ClosedConnectionException e) {
-            if (!stopping) {
+            if (!server.stopping()) {
                 failures.incrementAndGet();
                 logf("%s", e.getMessage());
             }
@@ -205,10 +165,8 @@ public final class HttpServer implements AutoCloseable {
             if (graceful) {
                 lingeringClose(c);
             } else {
-                closeQuietly(c);
+                ConnServer.closeQuietly(c);
             }
-            open.remove(c);
-            handlers.done();
         }
     }
 
@@ -231,7 +189,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // timeout, reset or already closed: close anyway
         } finally {
-            closeQuietly(c);
+            ConnServer.closeQuietly(c);
         }
     }
 
@@ -616,33 +574,22 @@ public final class HttpServer implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        stopping = true;
-        ln.close();
-        try {
-            acceptLoopDone.join();
-        } catch (RuntimeException e) {
-            throw new IOException("http server: the accept loop failed", e.getCause() != null ? e.getCause() : e);
-        } finally {
-            for (Conn c : open) {
-                closeQuietly(c);
-            }
-            handlers.await();
-        }
+        server.close();
     }
 
     /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
     public void awaitStopped() {
-        acceptLoopDone.exceptionally(t -> null).join();
+        server.awaitStopped();
     }
 
     /** The address the server listens on (with the port the system chose for port 0). */
     public SocketAddress address() {
-        return ln.address();
+        return server.address();
     }
 
     /** How many connections the server has accepted. */
     public long connections() {
-        return accepted.get();
+        return server.accepted();
     }
 
     /** How many well-formed requests the server has read. */
@@ -663,14 +610,6 @@ public final class HttpServer implements AutoCloseable {
     private void logf(String format, Object... args) {
         if (log != null) {
             log.println("http: " + String.format(format, args));
-        }
-    }
-
-    private static void closeQuietly(Conn c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing anyway
         }
     }
 

@@ -109,6 +109,8 @@ public final class PollDesc {
     @SuppressWarnings("unused") private volatile long wd;
     private volatile boolean closing;
     private volatile boolean pollerClosed;
+    private final IoWait readWait = new IoWait(this, READ);
+    private final IoWait writeWait = new IoWait(this, WRITE);
     /** Serialises deadline changes (never taken by a timer action). */
     private final ReentrantLock deadlineLock = new ReentrantLock();
     private PollerTarget.InlineTimer readTimer;
@@ -206,7 +208,8 @@ public final class PollDesc {
                     poller.kick(); // the machine applies it once we unmount, or we do now
                 }
                 poller.waitStarted();
-                IoWait reason = new IoWait(mode == READ ? "read" : "write", description);
+                IoWait reason = mode == READ ? readWait : writeWait;
+                reason.restart();
                 while (slot(mode) == self) {
                     LockSupport.park(reason);
                     if (Thread.currentThread().isInterrupted() && slot(mode) == self && cas(mode, self, null)) {
@@ -533,18 +536,35 @@ public final class PollDesc {
         return mode == READ ? RG.compareAndSet(this, expect, value) : WG.compareAndSet(this, expect, value);
     }
 
-    /** Go's "IO wait", with the operation and the socket. */
-    static final class IoWait extends WaitReason {
-        private final String detail;
+    /** The operation a wait in the direction stands for: read, accept, write or connect. */
+    String opName(int mode) {
+        if (mode == READ) {
+            return readOps == SelectionKey.OP_ACCEPT ? "accept" : "read";
+        }
+        return writeOps == SelectionKey.OP_CONNECT ? "connect" : "write";
+    }
 
-        IoWait(String op, String description) {
+    /**
+     * Go's "IO wait", with the operation and the socket: one per direction, reused by every
+     * wait (one waiter per direction at a time), restarted unstamped by each.
+     */
+    static final class IoWait extends WaitReason {
+        private final PollDesc pd;
+        private final int mode;
+
+        IoWait(PollDesc pd, int mode) {
             super("IO wait", UNSTAMPED);
-            this.detail = op + " " + description;
+            this.pd = pd;
+            this.mode = mode;
+        }
+
+        void restart() {
+            unstamp();
         }
 
         @Override
         public String detail() {
-            return detail;
+            return pd.opName(mode) + " " + pd.description();
         }
     }
 }

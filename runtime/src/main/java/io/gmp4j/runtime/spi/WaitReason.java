@@ -63,6 +63,14 @@ public class WaitReason {
     }
 
     /**
+     * For a reason object reused from one wait to the next (one per socket direction in the
+     * netpoll module): the next wait starts unstamped, to be stamped when first seen.
+     */
+    protected final void unstamp() {
+        since = UNSTAMPED;
+    }
+
+    /**
      * What the goroutine waits on, shown after the reason in a dump (for {@code IO wait}: the
      * operation and the socket), or null (the default).
      *
