@@ -46,7 +46,7 @@ final class ConnServer {
      */
     ConnServer(String name, Listener ln, Consumer<Conn> handler, Consumer<String> log) {
         this.name = name;
-        this.ln = ln;
+        this.ln = java.util.Objects.requireNonNull(ln, "ln");
         this.handler = handler;
         this.log = log;
     }
@@ -138,6 +138,14 @@ final class ConnServer {
 
     long accepted() {
         return accepted.get();
+    }
+
+    /** Returns {@code d}, or throws if it is not positive ("idleTimeout: PT0S (expected: positive)"). */
+    static Duration positive(Duration d, String what) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + ": " + d + " (expected: positive)");
+        }
+        return d;
     }
 
     static void closeQuietly(Conn c) {

@@ -15,7 +15,6 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 
@@ -84,11 +83,7 @@ public final class EchoServer implements AutoCloseable {
      * @return the running server
      */
     public static EchoServer serve(GoRuntime rt, Listener ln, Duration idleTimeout, PrintStream log) {
-        Objects.requireNonNull(ln, "ln");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
-        }
-        EchoServer s = new EchoServer(ln, idleTimeout, log);
+        EchoServer s = new EchoServer(ln, ConnServer.positive(idleTimeout, "idleTimeout"), log);
         s.server.start(rt);
         return s;
     }

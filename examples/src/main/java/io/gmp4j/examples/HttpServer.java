@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,11 +109,7 @@ public final class HttpServer implements AutoCloseable {
      * @return the running server
      */
     public static HttpServer serve(GoRuntime rt, Listener ln, Duration idleTimeout, PrintStream log) {
-        Objects.requireNonNull(ln, "ln");
-        if (idleTimeout.isNegative() || idleTimeout.isZero()) {
-            throw new IllegalArgumentException("idleTimeout: " + idleTimeout + " (expected: positive)");
-        }
-        HttpServer s = new HttpServer(ln, idleTimeout, log);
+        HttpServer s = new HttpServer(ln, ConnServer.positive(idleTimeout, "idleTimeout"), log);
         s.server.start(rt);
         return s;
     }
