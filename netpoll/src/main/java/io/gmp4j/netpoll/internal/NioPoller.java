@@ -223,6 +223,23 @@ public final class NioPoller implements Poller {
         }
     }
 
+    /**
+     * Requests queued while a select blocks are normally handed over by their thread's machine,
+     * which wakes the select; a goroutine pinned to its carrier (a native frame on its stack)
+     * never unmounts, so nobody does: the monitor's tick wakes the select then.
+     */
+    @Override
+    public void monitorTick() {
+        if (selecting && !requests.isEmpty()) {
+            selector.wakeup();
+        }
+    }
+
+    /** Whether a thread blocks in select now (diagnostics, tests). */
+    public boolean isSelecting() {
+        return selecting;
+    }
+
     @Override
     public boolean hasWaiters() {
         return waiters.get() > 0 || !requests.isEmpty();

@@ -1567,8 +1567,12 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     @Override
     public int pollNetworkIfStale(long now) {
         Poller np = poller;
-        if (np == null || !np.hasWaiters() || timerWaiter.get() != null) {
-            return 0; // no poller, nobody waits, or a machine blocks in the poller (lastpoll == 0)
+        if (np == null || !np.hasWaiters()) {
+            return 0; // no poller, or nobody waits
+        }
+        if (timerWaiter.get() != null) {
+            np.monitorTick(); // a machine blocks in the poller (lastpoll == 0): it polls, unless stuck
+            return 0;
         }
         long rtNow = RuntimeTimer.nanotime();
         long last = lastpoll.get();

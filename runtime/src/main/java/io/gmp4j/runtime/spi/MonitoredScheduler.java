@@ -107,7 +107,8 @@ public interface MonitoredScheduler {
 
     /**
      * Go's sysmon network check: polls the network poller without blocking if nobody has for
-     * {@code 10 ms} and injects the goroutines it readies.
+     * {@code 10 ms} and injects the goroutines it readies. While a machine blocks in the poller
+     * it calls {@link Poller#monitorTick()} instead.
      *
      * @param now {@link System#nanoTime()}
      * @return the number of goroutines readied (0 when there is no poller)

@@ -54,6 +54,15 @@ public interface Poller {
      */
     int waiters();
 
+    /**
+     * Called by the system monitor on its ticks while a machine blocks in {@link #poll} (so no
+     * other poll comes): a poller holding work for the next poll that nobody has handed over —
+     * requests of a goroutine whose park did not unmount, because a native frame pins it —
+     * wakes the blocked poll. Called from a platform thread. The default does nothing.
+     */
+    default void monitorTick() {
+    }
+
     /** Closes the poller: every registration ends; later polls return 0. Idempotent. */
     void close();
 }
