@@ -5,6 +5,7 @@
 #
 #   benchmarks/echo-bench.sh [EchoLoad options]
 #   benchmarks/echo-bench.sh --modes netpoll,vthreads,gmp-blocking --conns 100,1000 --warmup 2 --duration 8 --rounds 2
+#   benchmarks/echo-bench.sh --modes netpoll,vthreads,go ...   (mode go: Go's net server; needs go, e.g. apt-get install golang-go)
 #
 # Options (see the Javadoc of EchoLoad): --modes, --conns, --warmup, --duration, --rounds,
 # --size, --procs, --server-jvm "FLAGS", --timeout, --target host:port, --progress.
@@ -21,6 +22,13 @@ if [ -z "${ECHO_BENCH_NO_BUILD:-}" ]; then
   fi
 fi
 JAR=benchmarks/target/gmp4j-benchmarks.jar
+
+# the Go reference server (mode "go": Go's net package on the same client), when Go is installed
+if command -v go >/dev/null 2>&1; then
+  mkdir -p benchmarks/target
+  go build -o benchmarks/target/go-echoserver benchmarks/go/echoserver.go \
+    || { echo "echo-bench: building benchmarks/go/echoserver.go failed" >&2; exit 1; }
+fi
 [ -f "$JAR" ] || { echo "echo-bench: $JAR missing (build failed?)" >&2; exit 2; }
 
 # the JDK 25 that ./gmp4j finds

@@ -108,6 +108,10 @@ import java.util.function.Function;
  *   <li>{@code --target host:port} — no child server: load a server already running (label
  *       {@code external}), e.g. a Go echo server, for a reference with the same client;</li>
  *   <li>{@code --progress} — prints the round trips of every second of the measurement.</li>
+ *   <li>{@code --go-server PATH} — the Go reference server for mode {@code go} (default
+ *       {@code benchmarks/target/go-echoserver}, which {@code benchmarks/echo-bench.sh} builds
+ *       from {@code benchmarks/go/echoserver.go} when {@code go} is installed); it runs with
+ *       {@code GOMAXPROCS} set to {@code --procs}.</li>
  * </ul>
  * {@code --server MODE [--size N] [--procs N]} runs just a server: it prints {@code PORT n},
  * serves until its standard input closes, prints {@code SERVER ...} statistics and exits; a
@@ -125,6 +129,8 @@ public final class EchoLoad {
     private EchoLoad() {}
 
     static final List<String> ALL_MODES = List.of("netpoll", "vthreads", "gmp-blocking");
+    /** Modes that may be asked for: the default ones and Go's {@code net} server (a Go program). */
+    static final List<String> KNOWN_MODES = List.of("netpoll", "vthreads", "gmp-blocking", "go");
 
     // ============================================================== options
 
@@ -139,6 +145,7 @@ public final class EchoLoad {
         List<String> serverJvm = new ArrayList<>();
         double timeout = 10;
         String target;
+        String goServer = "benchmarks/target/go-echoserver";
         boolean progress;
         String serverMode;
     }
@@ -170,8 +177,8 @@ public final class EchoLoad {
                 case "--modes" -> {
                     o.modes = List.of(v.split(","));
                     for (String m : o.modes) {
-                        if (!ALL_MODES.contains(m)) {
-                            usage("unknown mode " + m + " (expected: " + String.join(", ", ALL_MODES) + ")");
+                        if (!KNOWN_MODES.contains(m)) {
+                            usage("unknown mode " + m + " (expected: " + String.join(", ", KNOWN_MODES) + ")");
                         }
                     }
                 }
@@ -185,6 +192,7 @@ public final class EchoLoad {
                 case "--timeout" -> o.timeout = Double.parseDouble(v);
                 case "--target" -> o.target = v;
                 case "--server" -> o.serverMode = v;
+                case "--go-server" -> o.goServer = v;
                 default -> usage("unknown option " + a);
             }
         }
@@ -205,7 +213,7 @@ public final class EchoLoad {
         out.println("""
                 usage: EchoLoad [--modes netpoll,vthreads,gmp-blocking] [--conns 100,1000] [--warmup 2] [--duration 8]
                                 [--rounds 1] [--size 64] [--procs CORES] [--server-jvm "FLAGS"] [--timeout 10]
-                                [--target host:port] [--progress]
+                                [--target host:port] [--progress] [--go-server PATH]
                        EchoLoad --server MODE [--size 64] [--procs CORES]""");
         System.exit(error == null ? 0 : 2);
     }
@@ -614,13 +622,24 @@ public final class EchoLoad {
 
         static Server start(String javaCmd, List<String> flags, String mode, Options o) throws Exception {
             List<String> cmd = new ArrayList<>();
-            cmd.add(javaCmd);
-            cmd.addAll(flags);
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(EchoLoad.class.getName());
-            cmd.addAll(List.of("--server", mode, "--size", Integer.toString(o.size), "--procs", Integer.toString(o.procs)));
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            if (mode.equals("go")) {
+                if (!Files.isExecutable(Path.of(o.goServer))) {
+                    throw new IllegalStateException("mode go: no Go echo server at " + o.goServer + " (build it with "
+                            + "'go build -o " + o.goServer + " benchmarks/go/echoserver.go', or let "
+                            + "benchmarks/echo-bench.sh do it; Debian: apt-get install golang-go)");
+                }
+                cmd.addAll(List.of(o.goServer, Integer.toString(o.size)));
+                pb.environment().put("GOMAXPROCS", Integer.toString(o.procs));
+            } else {
+                cmd.add(javaCmd);
+                cmd.addAll(flags);
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path"));
+                cmd.add(EchoLoad.class.getName());
+                cmd.addAll(List.of("--server", mode, "--size", Integer.toString(o.size), "--procs", Integer.toString(o.procs)));
+            }
+            Process p = pb.start();
             java.util.concurrent.BlockingQueue<String> marks = new java.util.concurrent.LinkedBlockingQueue<>();
             CompletableFuture<Integer> port = new CompletableFuture<>();
             Thread reader = Thread.ofPlatform().daemon().name("server-stdout-" + mode).start(() -> {
@@ -1012,12 +1031,18 @@ public final class EchoLoad {
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 
+    /** a / b to two places, or "-" without a b. */
+    private static String ratio(double a, Double b) {
+        return b == null ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+
     static void summary(List<Result> results, Options o) {
         System.out.println();
-        System.out.printf(Locale.ROOT, "SUMMARY (median of %d round%s; ratios against vthreads in this run)%n",
+        System.out.printf(Locale.ROOT, "SUMMARY (median of %d round%s; ratios against vthreads and go in this run)%n",
                 o.rounds, o.rounds == 1 ? "" : "s");
-        System.out.printf(Locale.ROOT, "%-13s %6s %10s %9s %9s %10s %7s %8s %9s %9s%n",
-                "mode", "conns", "rps", "p50_ms", "p99_ms", "p99.9_ms", "errors", "srv_us/rt", "rps/vt", "p99/vt");
+        System.out.printf(Locale.ROOT, "%-13s %6s %10s %9s %9s %10s %7s %8s %9s %9s %9s %9s%n",
+                "mode", "conns", "rps", "p50_ms", "p99_ms", "p99.9_ms", "errors", "srv_us/rt", "rps/vt", "p99/vt",
+                "rps/go", "p99/go");
         Set<String> modes = new LinkedHashSet<>();
         results.forEach(r -> modes.add(r.mode));
         for (int conns : o.conns) {
@@ -1037,15 +1062,19 @@ public final class EchoLoad {
                 });
             }
             double[] vt = med.get("vthreads");
+            double[] go = med.get("go");
             for (var e : med.entrySet()) {
                 double[] v = e.getValue();
-                String rr = vt == null ? "-" : String.format(Locale.ROOT, "%.2f", v[0] / vt[0]);
-                String pr = vt == null ? "-" : String.format(Locale.ROOT, "%.2f", v[2] / vt[2]);
-                System.out.printf(Locale.ROOT, "%-13s %6d %,10.0f %9.2f %9.2f %10.2f %7.0f %8.2f %9s %9s%n",
-                        e.getKey(), conns, v[0], v[1], v[2], v[3], v[4], v[5], rr, pr);
+                String rr = ratio(v[0], vt == null ? null : vt[0]);
+                String pr = ratio(v[2], vt == null ? null : vt[2]);
+                String rg = ratio(v[0], go == null ? null : go[0]);
+                String pg = ratio(v[2], go == null ? null : go[2]);
+                System.out.printf(Locale.ROOT, "%-13s %6d %,10.0f %9.2f %9.2f %10.2f %7.0f %8.2f %9s %9s %9s %9s%n",
+                        e.getKey(), conns, v[0], v[1], v[2], v[3], v[4], v[5], rr, pr, rg, pg);
                 System.out.printf(Locale.ROOT, "SUMMARY mode=%s conns=%d rps=%.0f p50_us=%.1f p99_us=%.1f p999_us=%.1f"
-                                + " errors=%.0f srv_cpu_us_per_rt=%.2f rps_vs_vthreads=%s p99_vs_vthreads=%s%n",
-                        e.getKey(), conns, v[0], v[1] * 1000, v[2] * 1000, v[3] * 1000, v[4], v[5], rr, pr);
+                                + " errors=%.0f srv_cpu_us_per_rt=%.2f rps_vs_vthreads=%s p99_vs_vthreads=%s"
+                                + " rps_vs_go=%s p99_vs_go=%s%n",
+                        e.getKey(), conns, v[0], v[1] * 1000, v[2] * 1000, v[3] * 1000, v[4], v[5], rr, pr, rg, pg);
             }
         }
     }
