@@ -39,21 +39,18 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code ./gmp4j example EchoClient 127.0.0.1:PORT}. Other code starts one with
  * {@link #start} or {@link #serve} and stops it with {@link #close()}.
  */
-public final class EchoServer implements AutoCloseable {
+public final class EchoServer extends TcpServer {
     /** How long a connection may stay silent before the server closes it. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
-    private final ConnServer server;
     private final Duration idleTimeout;
-    private final PrintStream log;
     private final AtomicLong echoedBytes = new AtomicLong();
     private final AtomicLong idleTimeouts = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
     private EchoServer(Listener ln, Duration idleTimeout, PrintStream log) {
-        this.server = new ConnServer("echo server", ln, this::handle, line -> logf("%s", line));
+        super("echo server", "echo: ", ln, log);
         this.idleTimeout = idleTimeout;
-        this.log = log;
     }
 
     /**
@@ -83,13 +80,14 @@ public final class EchoServer implements AutoCloseable {
      * @return the running server
      */
     public static EchoServer serve(GoRuntime rt, Listener ln, Duration idleTimeout, PrintStream log) {
-        EchoServer s = new EchoServer(ln, ConnServer.positive(idleTimeout, "idleTimeout"), log);
-        s.server.start(rt);
+        EchoServer s = new EchoServer(ln, TcpServer.positive(idleTimeout, "idleTimeout"), log);
+        s.start(rt);
         return s;
     }
 
     /** One connection: echo until end of stream, an idle timeout, or the server's close. */
-    private void handle(Conn c) {
+    @Override
+    void handle(Conn c) {
         String peer = Net.format(c.remoteAddress());
         long bytes = 0;
         logf("%s: connected", peer);
@@ -112,7 +110,7 @@ public final class EchoServer implements AutoCloseable {
             idleTimeouts.incrementAndGet();
             logf("%s: idle for %d s, closed after %d bytes", peer, idleTimeout.toSeconds(), bytes);
         } catch (ClosedConnectionException e) {
-            if (!server.stopping()) {
+            if (!stopping()) {
                 failures.incrementAndGet();
             }
             logf("%s: closed by the server's shutdown after %d bytes", peer, bytes);
@@ -126,32 +124,9 @@ public final class EchoServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops the server (Go's {@code Server.Close}): closes the listener, so the accept loop's
-     * {@code accept} fails with {@link ClosedConnectionException} and the loop ends; closes every
-     * open connection, so their goroutines end; and waits for all of them. Idempotent.
-     *
-     * @throws IOException if closing the listener fails, or the accept loop failed
-     */
-    @Override
-    public void close() throws IOException {
-        server.close();
-    }
 
-    /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
-    public void awaitStopped() {
-        server.awaitStopped();
-    }
 
-    /** The address the server listens on (with the port the system chose for port 0). */
-    public SocketAddress address() {
-        return server.address();
-    }
 
-    /** How many connections the server has accepted. */
-    public long connections() {
-        return server.accepted();
-    }
 
     /** How many bytes the server has echoed, over connections that have ended. */
     public long echoedBytes() {
@@ -168,11 +143,6 @@ public final class EchoServer implements AutoCloseable {
         return failures.get();
     }
 
-    private void logf(String format, Object... args) {
-        if (log != null) {
-            log.println("echo: " + String.format(format, args));
-        }
-    }
 
     /**
      * Entry point: serves on 127.0.0.1 until killed.

@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code java.net.http.HttpClient}, and ends with {@code checksum: ok} when every answer was
  * right (see {@link HttpSelfTest}).
  */
-public final class HttpServer implements AutoCloseable {
+public final class HttpServer extends TcpServer {
     /** How long a keep-alive connection may wait for its next request (and a request for its head). */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     /** The body of {@code GET /}. */
@@ -70,17 +70,14 @@ public final class HttpServer implements AutoCloseable {
             DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
     private static volatile CachedDate cachedDate = new CachedDate(-1, "");
 
-    private final ConnServer server;
     private final Duration idleTimeout;
-    private final PrintStream log;
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
     private HttpServer(Listener ln, Duration idleTimeout, PrintStream log) {
-        this.server = new ConnServer("http server", ln, this::serveConn, line -> logf("%s", line));
+        super("http server", "http: ", ln, log);
         this.idleTimeout = idleTimeout;
-        this.log = log;
     }
 
     /**
@@ -109,19 +106,20 @@ public final class HttpServer implements AutoCloseable {
      * @return the running server
      */
     public static HttpServer serve(GoRuntime rt, Listener ln, Duration idleTimeout, PrintStream log) {
-        HttpServer s = new HttpServer(ln, ConnServer.positive(idleTimeout, "idleTimeout"), log);
-        s.server.start(rt);
+        HttpServer s = new HttpServer(ln, TcpServer.positive(idleTimeout, "idleTimeout"), log);
+        s.start(rt);
         return s;
     }
 
     // ------------------------------------------------------------------ accept loop, connections
 
     /** One connection: requests and responses in turn until one side closes, the idle timeout, or an error. */
-    private void serveConn(Conn c) {
+    @Override
+    void handle(Conn c) {
         boolean graceful = false; // whether to half-close and linger so the client reads the last response
         try {
             LineReader in = new LineReader(c);
-            while (!server.stopping()) {
+            while (!stopping()) {
                 // The idle timeout of a keep-alive connection, and the time a request's head may take.
                 c.setReadDeadline(Instant.now().plus(idleTimeout));
                 Exchange ex;
@@ -138,7 +136,7 @@ public final class HttpServer implements AutoCloseable {
                             false);
                 }
                 c.setWriteDeadline(Instant.now().plus(WRITE_TIMEOUT));
-                c.write(ex.response.encode(ex.head, ex.keepAlive && !server.stopping(), ex.http10));
+                c.write(ex.response.encode(ex.head, ex.keepAlive && !stopping(), ex.http10));
                 if (!ex.keepAlive) {
                     graceful = true;
                     return;
@@ -147,7 +145,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (NetTimeoutException e) {
             idleClosed.incrementAndGet(); // idle keep-alive connection, or a client too slow with its request
         } catch (ClosedConnectionException e) {
-            if (!server.stopping()) {
+            if (!stopping()) {
                 failures.incrementAndGet();
                 logf("%s", e.getMessage());
             }
@@ -160,7 +158,7 @@ public final class HttpServer implements AutoCloseable {
             if (graceful) {
                 lingeringClose(c);
             } else {
-                ConnServer.closeQuietly(c);
+                TcpServer.closeQuietly(c);
             }
         }
     }
@@ -184,7 +182,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // timeout, reset or already closed: close anyway
         } finally {
-            ConnServer.closeQuietly(c);
+            TcpServer.closeQuietly(c);
         }
     }
 
@@ -560,32 +558,9 @@ public final class HttpServer implements AutoCloseable {
 
     // ------------------------------------------------------------------ lifecycle
 
-    /**
-     * Stops the server (Go's {@code Server.Close}): closes the listener (the accept loop's
-     * {@code accept} fails with {@link ClosedConnectionException} and the loop ends), closes
-     * every connection, and waits for their goroutines. Idempotent.
-     *
-     * @throws IOException if closing the listener fails, or the accept loop failed
-     */
-    @Override
-    public void close() throws IOException {
-        server.close();
-    }
 
-    /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
-    public void awaitStopped() {
-        server.awaitStopped();
-    }
 
-    /** The address the server listens on (with the port the system chose for port 0). */
-    public SocketAddress address() {
-        return server.address();
-    }
 
-    /** How many connections the server has accepted. */
-    public long connections() {
-        return server.accepted();
-    }
 
     /** How many well-formed requests the server has read. */
     public long requests() {
@@ -602,11 +577,6 @@ public final class HttpServer implements AutoCloseable {
         return failures.get();
     }
 
-    private void logf(String format, Object... args) {
-        if (log != null) {
-            log.println("http: " + String.format(format, args));
-        }
-    }
 
     /**
      * Entry point.

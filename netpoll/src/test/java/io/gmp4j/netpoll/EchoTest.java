@@ -164,25 +164,15 @@ class EchoTest {
             try {
                 // Each handler reads one byte: 'x' makes it throw (its connection closed by
                 // try-with-resources on the way out), anything else is echoed.
-                CompletableFuture<Void> loop = asyncRun(rt, () -> {
-                    while (true) {
-                        Conn c;
-                        try {
-                            c = ln.accept();
-                        } catch (ClosedConnectionException e) {
-                            return;
+                CompletableFuture<Void> loop = NetTesting.serveEach(rt, ln, c -> {
+                    try (c) {
+                        byte[] one = readFully(c, 1);
+                        if (one[0] == 'x') {
+                            throw new IllegalStateException("handler failure (expected by the test)");
                         }
-                        rt.go(() -> {
-                            try (c) {
-                                byte[] one = readFully(c, 1);
-                                if (one[0] == 'x') {
-                                    throw new IllegalStateException("handler failure (expected by the test)");
-                                }
-                                c.write(ByteBuffer.wrap(one));
-                            } catch (java.io.IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        });
+                        c.write(ByteBuffer.wrap(one));
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
                     }
                 });
                 final int failing = 50;

@@ -48,25 +48,15 @@ class LeakTest {
     /** An accept loop whose handlers read one byte, then close. */
     private static CompletableFuture<Void> server(GoRuntime rt, Listener ln, AtomicInteger handled,
                                                   ConcurrentLinkedQueue<Throwable> errors) {
-        return asyncRun(rt, () -> {
-            while (true) {
-                Conn c;
-                try {
-                    c = ln.accept();
-                } catch (ClosedConnectionException e) {
-                    return;
+        return NetTesting.serveEach(rt, ln, c -> {
+            try (c) {
+                ByteBuffer one = ByteBuffer.allocate(1);
+                if (c.read(one) != 1) {
+                    throw new AssertionError("no byte from the client");
                 }
-                rt.go(() -> {
-                    try (c) {
-                        ByteBuffer one = ByteBuffer.allocate(1);
-                        if (c.read(one) != 1) {
-                            throw new AssertionError("no byte from the client");
-                        }
-                        handled.incrementAndGet();
-                    } catch (Throwable t) {
-                        errors.add(t);
-                    }
-                });
+                handled.incrementAndGet();
+            } catch (Throwable t) {
+                errors.add(t);
             }
         });
     }
@@ -155,11 +145,7 @@ class LeakTest {
                             Conn s = ln.accept();
                             s.setReadDeadline(Instant.now().plusSeconds(30));
                             CompletableFuture<Integer> r = NetTesting.async(rt, () -> s.read(ByteBuffer.allocate(1)));
-                            long end = System.nanoTime() + STEP.toNanos();
-                            while (poller(rt).waiters() == 0) { // bounded: the reader parks on the poller
-                                assertTrue(System.nanoTime() - end < 0, "the reader never parked");
-                                io.gmp4j.runtime.Go.gosched();
-                            }
+                            NetTesting.awaitWaiters(rt, 1); // the reader parks on the poller
                             s.close();
                             assertThrows(ClosedConnectionException.class, () -> await(r));
                             c.close();

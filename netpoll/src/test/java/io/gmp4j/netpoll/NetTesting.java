@@ -51,6 +51,25 @@ final class NetTesting {
         return f;
     }
 
+    /**
+     * Go's accept loop for tests: accepts from {@code ln} until it is closed, starting
+     * {@code handler} for each connection in a goroutine of its own (what the handler throws
+     * escapes its goroutine). The future completes when the listener is closed.
+     */
+    static CompletableFuture<Void> serveEach(GoRuntime rt, Listener ln, java.util.function.Consumer<Conn> handler) {
+        return asyncRun(rt, () -> {
+            while (true) {
+                Conn c;
+                try {
+                    c = ln.accept();
+                } catch (ClosedConnectionException e) {
+                    return;
+                }
+                rt.go(() -> handler.accept(c));
+            }
+        });
+    }
+
     /** {@link #async} for a body without a result. */
     static CompletableFuture<Void> asyncRun(GoRuntime rt, Job job) {
         return async(rt, () -> {

@@ -92,11 +92,7 @@ class SchedulerNetpollTest {
                     }
                 });
                 assertTrue(readerParked.await(10, TimeUnit.SECONDS));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (rt.pollerIfCreated().orElseThrow().waiters() == 0) {
-                    assertTrue(System.nanoTime() < deadline, "reader never parked on the poller");
-                    Thread.onSpinWait();
-                }
+                NetTesting.awaitWaiters(rt, 1); // the reader parks on the poller
                 OutputStream out = peer.getOutputStream();
                 out.write(7);
                 out.flush();

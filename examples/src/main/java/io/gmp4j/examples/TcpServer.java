@@ -7,13 +7,13 @@ import io.gmp4j.patterns.WaitGroup;
 import io.gmp4j.runtime.GoRuntime;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static io.gmp4j.runtime.Go.go;
 import static io.gmp4j.runtime.Go.sleep;
@@ -22,13 +22,13 @@ import static io.gmp4j.runtime.Go.sleep;
  * The part of Go's {@code net/http.Server} that the example servers share: an accept loop
  * goroutine that starts a goroutine per connection, the set of open connections, and a
  * {@code Close} that closes the listener and every connection and waits for their goroutines.
- * The servers ({@link EchoServer}, {@link HttpServer}) supply what to do with one connection.
+ * A server ({@link EchoServer}, {@link HttpServer}) says what to do with one connection.
  */
-final class ConnServer {
+public abstract class TcpServer implements AutoCloseable {
     private final String name;
+    private final String logPrefix;
     private final Listener ln;
-    private final Consumer<Conn> handler;
-    private final Consumer<String> log;
+    private final PrintStream log;
     /** Open connections, closed by {@link #close()}. */
     private final Set<Conn> open = ConcurrentHashMap.newKeySet();
     /** One count per connection goroutine still running. */
@@ -38,21 +38,28 @@ final class ConnServer {
     private volatile boolean stopping;
 
     /**
-     * @param name    the server's name, for error messages ("echo server")
-     * @param ln      the listener, owned by this server from now on
-     * @param handler serves one connection in its own goroutine; the connection is closed and
-     *                forgotten when it returns (closing it again is harmless)
-     * @param log     receives accept errors
+     * @param name      the server's name, for error messages ("echo server")
+     * @param logPrefix what each log line starts with ("echo: ")
+     * @param ln        the listener, owned by this server from now on
+     * @param log       where to print log lines, or null for nowhere
      */
-    ConnServer(String name, Listener ln, Consumer<Conn> handler, Consumer<String> log) {
+    TcpServer(String name, String logPrefix, Listener ln, PrintStream log) {
         this.name = name;
+        this.logPrefix = logPrefix;
         this.ln = java.util.Objects.requireNonNull(ln, "ln");
-        this.handler = handler;
         this.log = log;
     }
 
-    /** Starts the accept loop in a goroutine of {@code rt}. */
-    void start(GoRuntime rt) {
+    /**
+     * Serves one connection, in its own goroutine; the connection is closed and forgotten when
+     * this returns (closing it here too is harmless).
+     *
+     * @param c the accepted connection
+     */
+    abstract void handle(Conn c);
+
+    /** Starts the accept loop in a goroutine of {@code rt} (once the subclass is constructed). */
+    final void start(GoRuntime rt) {
         rt.go(this::acceptLoop);
     }
 
@@ -71,7 +78,7 @@ final class ConnServer {
                     backoff = backoff.isZero() ? Duration.ofMillis(5)
                             : backoff.multipliedBy(2).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
                             : backoff.multipliedBy(2);
-                    log.accept("accept: " + e.getMessage() + "; retrying in " + backoff.toMillis() + " ms");
+                    logf("accept: %s; retrying in %d ms", e.getMessage(), backoff.toMillis());
                     sleep(backoff);
                     continue;
                 }
@@ -92,7 +99,7 @@ final class ConnServer {
 
     private void serve(Conn c) {
         try {
-            handler.accept(c);
+            handle(c);
         } finally {
             closeQuietly(c);
             open.remove(c);
@@ -101,7 +108,7 @@ final class ConnServer {
     }
 
     /** Whether {@link #close()} has begun (connections then end with "use of closed connection"). */
-    boolean stopping() {
+    final boolean stopping() {
         return stopping;
     }
 
@@ -112,7 +119,8 @@ final class ConnServer {
      *
      * @throws IOException if closing the listener fails, or the accept loop failed
      */
-    void close() throws IOException {
+    @Override
+    public void close() throws IOException {
         stopping = true;
         ln.close();
         try {
@@ -127,17 +135,34 @@ final class ConnServer {
         }
     }
 
-    /** Waits until the accept loop has ended (after {@link #close()}). */
-    void awaitStopped() {
+    /** Waits until the server has stopped: its accept loop has ended (after {@link #close()}). */
+    public void awaitStopped() {
         acceptLoopDone.exceptionally(t -> null).join();
     }
 
-    SocketAddress address() {
+    /**
+     * The address the server listens on (with the port the system chose for port 0).
+     *
+     * @return the address
+     */
+    public SocketAddress address() {
         return ln.address();
     }
 
-    long accepted() {
+    /**
+     * How many connections the server has accepted.
+     *
+     * @return the count
+     */
+    public long connections() {
         return accepted.get();
+    }
+
+    /** Prints a log line (with the server's prefix) if the server was given a log. */
+    final void logf(String format, Object... args) {
+        if (log != null) {
+            log.println(logPrefix + String.format(format, args));
+        }
     }
 
     /** Returns {@code d}, or throws if it is not positive ("idleTimeout: PT0S (expected: positive)"). */
