@@ -95,6 +95,9 @@ public final class GoRuntime implements AutoCloseable {
     private final Consumer<? super String> traceOutput;
     private final DeadlockHandler deadlockHandler;
     private final AtomicLong sysmonTicks = new AtomicLong();
+    private final AtomicLong monitorErrors = new AtomicLong();
+    /** Kinds of monitor failure logged already (class and throwing frame); a few at most. */
+    private final Set<String> monitorFailuresLogged = ConcurrentHashMap.newKeySet();
     private final Object deadlockLock = new Object();
     /** Progress signature of the last deadlock reported. Guarded by deadlockLock. */
     private long deadlockReportedAt = -1;
@@ -344,7 +347,8 @@ public final class GoRuntime implements AutoCloseable {
 
     /** A snapshot of the scheduler's and the goroutines' counters. */
     public RuntimeStats stats() {
-        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), sysmonTicks.get());
+        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), sysmonTicks.get(),
+                monitorErrors.get(), monitorDead());
     }
 
     /** Milliseconds since this runtime was built (the schedtrace clock). */
@@ -560,6 +564,23 @@ public final class GoRuntime implements AutoCloseable {
         public void tick() {
             sysmonTicks.incrementAndGet();
         }
+
+        @Override
+        public void monitorFailed(Throwable error) {
+            long n = monitorErrors.incrementAndGet();
+            StackTraceElement[] st = error.getStackTrace();
+            String kind = error.getClass().getName() + (st.length == 0 ? "" : " at " + st[0]);
+            if (monitorFailuresLogged.size() < 16 && monitorFailuresLogged.add(kind)) {
+                System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR, "runtime: " + name
+                        + ": a system monitor cycle failed (failure " + n + "; the monitor goes on; each kind of "
+                        + "failure is logged once, RuntimeStats.monitorErrors counts them all)", error);
+            }
+        }
+    }
+
+    /** Whether this runtime's system monitor has ended although the runtime is open. */
+    private boolean monitorDead() {
+        return monitor != null && !closed && !monitor.isRunning();
     }
 
     /**
@@ -580,6 +601,10 @@ public final class GoRuntime implements AutoCloseable {
         List<Thread> threads = new ArrayList<>(goroutines);
         threads.sort(Comparator.comparingLong(Thread::threadId));
         try {
+            if (monitorDead()) {
+                out.append("runtime: the system monitor (").append(monitorName).append(") is not running: no "
+                        + "processor is retaken, no overdue timer run, no deadlock reported\n\n");
+            }
             for (Thread t : threads) {
                 StackTraceElement[] stack = t.getStackTrace();
                 Thread.State state = t.getState();

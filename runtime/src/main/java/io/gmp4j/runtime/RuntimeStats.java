@@ -28,12 +28,18 @@ import java.util.List;
  * @param sysmonTicks       cycles of the system monitor (0 without one)
  * @param processors        per-processor counters, in id order (empty for schedulers without processors)
  * @param machines          per-machine state (empty for schedulers that do not report it)
+ * @param monitorErrors     throwables that escaped a cycle of the system monitor (it goes on; the
+ *                          first of each kind is logged with its stack); should stay 0
+ * @param monitorDead       whether the runtime has a system monitor whose thread has ended
+ *                          although the runtime is open: nothing retakes processors, runs overdue
+ *                          timers or reports a deadlock any more
  */
 public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int threads, int spinningThreads,
                            boolean needSpinning, int idleThreads, long globalRunQueue, long steals,
                            long goroutines, long goroutinesCreated, long goroutinesExited,
                            long handoffs, long preemptRequests, long syscalls, long sysmonTicks,
-                           List<SchedulerStats.Processor> processors, List<SchedulerStats.Machine> machines) {
+                           List<SchedulerStats.Processor> processors, List<SchedulerStats.Machine> machines,
+                           long monitorErrors, boolean monitorDead) {
 
     /** Copies the lists. */
     public RuntimeStats {
@@ -41,16 +47,33 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
         machines = List.copyOf(machines);
     }
 
-    static RuntimeStats of(SchedulerStats s, long live, long created, long exited, long sysmonTicks) {
+    /**
+     * The snapshot without the monitor's health fields (no monitor error, monitor not dead), as
+     * before they existed.
+     */
+    public RuntimeStats(String scheduler, int maxProcs, int idleProcs, int threads, int spinningThreads,
+                        boolean needSpinning, int idleThreads, long globalRunQueue, long steals,
+                        long goroutines, long goroutinesCreated, long goroutinesExited,
+                        long handoffs, long preemptRequests, long syscalls, long sysmonTicks,
+                        List<SchedulerStats.Processor> processors, List<SchedulerStats.Machine> machines) {
+        this(scheduler, maxProcs, idleProcs, threads, spinningThreads, needSpinning, idleThreads, globalRunQueue,
+                steals, goroutines, goroutinesCreated, goroutinesExited, handoffs, preemptRequests, syscalls,
+                sysmonTicks, processors, machines, 0, false);
+    }
+
+    static RuntimeStats of(SchedulerStats s, long live, long created, long exited, long sysmonTicks,
+                           long monitorErrors, boolean monitorDead) {
         return new RuntimeStats(s.scheduler(), s.maxProcs(), s.idleProcs(), s.threads(), s.spinningThreads(),
                 s.needSpinning(), s.idleThreads(), s.globalRunQueue(), s.steals(), live, created, exited,
-                s.handoffs(), s.preemptRequests(), s.syscalls(), sysmonTicks, s.processors(), s.machines());
+                s.handoffs(), s.preemptRequests(), s.syscalls(), sysmonTicks, s.processors(), s.machines(),
+                monitorErrors, monitorDead);
     }
 
     /**
      * Go's {@code GODEBUG=schedtrace} line (Go 1.21–1.25 format), for example
      * {@code SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=3 spinningthreads=0 needspinning=0
-     * idlethreads=1 runqueue=0 [4 0]}.
+     * idlethreads=1 runqueue=0 [4 0]}. If the system monitor has died, {@code sysmon=dead}
+     * follows {@code runqueue=}.
      *
      * @param uptimeMillis milliseconds since the runtime started
      * @return the line, without a line terminator
@@ -83,6 +106,9 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
                 .append(" needspinning=").append(needSpinning ? 1 : 0)
                 .append(" idlethreads=").append(idleThreads)
                 .append(" runqueue=").append(globalRunQueue);
+        if (monitorDead) {
+            sb.append(" sysmon=dead"); // not Go's: nothing would print it there either
+        }
         return sb.toString();
     }
 

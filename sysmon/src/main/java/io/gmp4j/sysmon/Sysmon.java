@@ -33,6 +33,12 @@ import java.util.concurrent.locks.LockSupport;
  * processor), takes the processor from its machine and hands it to another one. The machine
  * keeps running its goroutine without a processor, as if in a syscall.
  *
+ * <p><b>Failures.</b> A throwable escaping a cycle (a bug in a scheduler's monitor view, say)
+ * is reported to the runtime ({@link MonitorTarget#monitorFailed}), which logs each kind once
+ * and counts them; the monitor goes on at its longest regular sleep. A monitor that stopped
+ * anyway shows as not running ({@link #isRunning()}) in the runtime's statistics, schedtrace
+ * and goroutine dump.
+ *
  * <p><b>Stalls of the monitor itself</b> (a garbage-collection pause, the OS not scheduling
  * it): if a cycle starts more than 10 ms later than planned, every processor's observation
  * starts afresh instead of counting the stall as the processor's.
@@ -98,68 +104,94 @@ final class Sysmon implements Monitor, Runnable {
     }
 
     @Override
+    public boolean isRunning() {
+        return thread.isAlive() || stopping;
+    }
+
+    /** Monitor thread only: the cycle's state, kept across cycles (and across a failed one). */
+    private long idle;
+    private long delay = MIN_DELAY_NANOS;
+    private long lastTrace;
+    private long lastDeadlockCheck;
+
+    @Override
     public void run() {
-        long idle = 0;
-        long delay = MIN_DELAY_NANOS;
         long start = System.nanoTime();
-        long lastTrace = start;
-        long lastDeadlockCheck = start;
-        long planned = start;
+        lastTrace = start;
+        lastDeadlockCheck = start;
         for (int i = 0; i < schedwhen.length; i++) {
             schedwhen[i] = start;
             syscallwhen[i] = start;
         }
         while (!stopping) {
-            if (idle == 0) {
-                delay = MIN_DELAY_NANOS;
-            } else if (idle > 50) {
-                delay *= 2;
-            }
-            delay = Math.min(delay, MAX_DELAY_NANOS);
-            planned = System.nanoTime() + delay;
-            LockSupport.parkNanos(this, delay);
-            if (stopping) {
-                break;
-            }
-            long now = System.nanoTime();
-            if (now - planned > FORCE_PREEMPT_NANOS) {
-                forgetObservations(now); // the monitor itself stalled: judge nobody by it
-            }
-            if (sched != null && traceNanos == 0 && sched.idleProcs() == sched.maxProcs()) {
-                // Go's deep sleep. Go runs checkdead when a machine goes idle; this is that moment.
-                target.checkDeadlock();
-                lastDeadlockCheck = now;
-                long next = sched.runOverdueTimers(now);
-                long sleep = Math.min(MAX_DEEP_SLEEP_NANOS, Math.max(MIN_DELAY_NANOS, next - now));
-                if (sched.sleepWhileIdle(sleep)) {
-                    idle = 0;
-                    now = System.nanoTime();
-                    forgetObservations(now);
-                    target.tick();
-                    continue;
+            try {
+                cycle();
+            } catch (Throwable t) {
+                // A monitor that dies silently leaves held processors unretaken and timers
+                // unserved for ever: report (the runtime logs each kind once) and go on, at the
+                // longest regular sleep so that a failure repeating every cycle costs little.
+                idle = 51;
+                delay = MAX_DELAY_NANOS;
+                try {
+                    target.monitorFailed(t);
+                } catch (Throwable ignored) {
+                    // the report itself failed (out of memory, say): the next cycle tries again
                 }
             }
-            int retaken = 0;
-            if (sched != null) {
-                sched.pollNetworkIfStale(now);
-                retaken = retake(now);
-                sched.runOverdueTimers(now);
-            }
-            idle = retaken > 0 ? 0 : idle + 1;
-            if (traceNanos > 0 && now - lastTrace >= traceNanos) {
-                lastTrace = now;
-                target.printTrace(target.schedtrace(detail));
-            }
-            if ((sched == null || sched.idleProcs() == sched.maxProcs())
-                    && now - lastDeadlockCheck >= (sched == null ? DEADLOCK_CHECK_NANOS : MIN_DELAY_NANOS)) {
-                lastDeadlockCheck = now;
-                target.checkDeadlock();
-            }
-            if (sched == null) {
-                idle = Math.max(idle, 51); // nothing to retake: settle at the longest regular sleep
-            }
-            target.tick();
         }
+    }
+
+    /** One sleep and one round of Go's sysmon work. Monitor thread only. */
+    private void cycle() {
+        if (idle == 0) {
+            delay = MIN_DELAY_NANOS;
+        } else if (idle > 50) {
+            delay *= 2;
+        }
+        delay = Math.min(delay, MAX_DELAY_NANOS);
+        long planned = System.nanoTime() + delay;
+        LockSupport.parkNanos(this, delay);
+        if (stopping) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - planned > FORCE_PREEMPT_NANOS) {
+            forgetObservations(now); // the monitor itself stalled: judge nobody by it
+        }
+        if (sched != null && traceNanos == 0 && sched.idleProcs() == sched.maxProcs()) {
+            // Go's deep sleep. Go runs checkdead when a machine goes idle; this is that moment.
+            target.checkDeadlock();
+            lastDeadlockCheck = now;
+            long next = sched.runOverdueTimers(now);
+            long sleep = Math.min(MAX_DEEP_SLEEP_NANOS, Math.max(MIN_DELAY_NANOS, next - now));
+            if (sched.sleepWhileIdle(sleep)) {
+                idle = 0;
+                now = System.nanoTime();
+                forgetObservations(now);
+                target.tick();
+                return;
+            }
+        }
+        int retaken = 0;
+        if (sched != null) {
+            sched.pollNetworkIfStale(now);
+            retaken = retake(now);
+            sched.runOverdueTimers(now);
+        }
+        idle = retaken > 0 ? 0 : idle + 1;
+        if (traceNanos > 0 && now - lastTrace >= traceNanos) {
+            lastTrace = now;
+            target.printTrace(target.schedtrace(detail));
+        }
+        if ((sched == null || sched.idleProcs() == sched.maxProcs())
+                && now - lastDeadlockCheck >= (sched == null ? DEADLOCK_CHECK_NANOS : MIN_DELAY_NANOS)) {
+            lastDeadlockCheck = now;
+            target.checkDeadlock();
+        }
+        if (sched == null) {
+            idle = Math.max(idle, 51); // nothing to retake: settle at the longest regular sleep
+        }
+        target.tick();
     }
 
     private void forgetObservations(long now) {

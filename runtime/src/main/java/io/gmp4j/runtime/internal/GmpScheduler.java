@@ -1476,10 +1476,14 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private void handoffRetired(Processor old, String reason) {
         Machine from = old.m;
         Processor fresh = new Processor(old);
-        G[] queued = old.drainAll();
-        for (G g : queued) {
-            if (fresh.runqput(g, false) != null) {
-                throw new InternalError("runtime: handoff overflowed a fresh local queue");
+        G[] overflow = old.handOffTo(fresh);
+        int queued = fresh.runq.size() + (fresh.runnext() != null ? 1 : 0) + overflow.length;
+        if (overflow.length > 0) {
+            lock.lock();
+            try {
+                globrunqputbatch(overflow);
+            } finally {
+                lock.unlock();
             }
         }
         ALLP.setRelease(allp, old.id, fresh);
@@ -1490,7 +1494,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             e.processor = old.id;
             e.reason = reason;
             e.machine = from == null ? -1 : from.mid;
-            e.queued = queued.length;
+            e.queued = queued;
             e.commit();
         }
         handoffp(fresh);

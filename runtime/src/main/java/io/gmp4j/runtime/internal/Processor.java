@@ -46,6 +46,7 @@ final class Processor {
     static final int RUNQ_SIZE = 256;
     /** Go's runqgrab back-off before stealing a running processor's runnext (usleep(3)). */
     static final long RUNNEXT_STEAL_BACKOFF_NANOS = 3_000;
+    private static final G[] NO_GOROUTINES = new G[0];
 
     private static final VarHandle RUNNEXT;
     private static final VarHandle SCHEDTICK;
@@ -173,7 +174,42 @@ final class Processor {
         while ((x = runq.poll()) != null) {
             out.add(x);
         }
-        return out.toArray(new G[0]);
+        return out.toArray(NO_GOROUTINES);
+    }
+
+    /**
+     * The monitor's half of a hand-off: this processor was just retired (see the class notes);
+     * moves the goroutines queued on it into {@code fresh}, its replacement, which nobody else
+     * can see yet (the caller is its only producer): runnext into runnext, then the queue in
+     * order. What does not fit is returned, in order, for the global queue (Go's
+     * {@code runqputslow} answer): runnext plus a full queue is already one more than a fresh
+     * queue holds, and the old owner may push one more while this runs. Never throws.
+     *
+     * <p>Any thread. It only consumes from this processor, so the old owner may keep pushing
+     * concurrently: it pushes only after reading the status RUNNING, so once the retiring CAS
+     * is visible at most one push is in flight, and what lands after the drain is moved to the
+     * global queue later (the old machine's {@code dropRetired}, the monitor's sweep of
+     * retired processors). The drain is bounded anyway, so a misbehaving producer cannot keep
+     * the monitor here.
+     *
+     * @return the goroutines that did not fit, possibly an empty array
+     */
+    G[] handOffTo(Processor fresh) {
+        G next = runnext();
+        if (next != null && casRunnext(next, null)) {
+            fresh.runqput(next, true); // fresh is empty: cannot overflow
+        }
+        java.util.ArrayList<G> overflow = null;
+        G x;
+        for (int i = 0; i < 2 * RUNQ_SIZE && (x = runq.poll()) != null; i++) {
+            if (!fresh.runq.offer(x)) {
+                if (overflow == null) {
+                    overflow = new java.util.ArrayList<>();
+                }
+                overflow.add(x);
+            }
+        }
+        return overflow == null ? NO_GOROUTINES : overflow.toArray(NO_GOROUTINES);
     }
 
     G runnext() {

@@ -55,4 +55,18 @@ public interface MonitorTarget {
 
     /** Counts one monitor cycle (RuntimeStats' {@code sysmonTicks}). */
     void tick();
+
+    /**
+     * Reports an unexpected throwable that escaped one monitor cycle. The monitor goes on with
+     * its next cycle; the runtime logs the first failure of each kind with its stack trace
+     * (through {@link System.Logger}, logger {@code io.gmp4j.runtime}) and counts every one
+     * (RuntimeStats' {@code monitorErrors}), so a failure that repeats every cycle does not
+     * flood the log. Called from the monitor's thread; never throws.
+     *
+     * @param error what escaped the cycle
+     */
+    default void monitorFailed(Throwable error) {
+        System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR,
+                "runtime: the system monitor's cycle failed; it goes on", error);
+    }
 }

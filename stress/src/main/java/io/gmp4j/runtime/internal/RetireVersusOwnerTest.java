@@ -14,74 +14,150 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The system monitor retires a held processor (CAS RUNNING to RETIRED, then moves its runnext
- * and queue into a fresh processor, as {@code GmpScheduler.handoffRetired}) while the goroutine
- * on the old machine readies two more goroutines (as {@code ready()}: into runnext if the
- * processor is still RUNNING, else to the global queue). Afterwards the old machine drains what
- * it pushed into the retired processor ({@code dropRetired}). r1 = 1 if the monitor retired
- * it, r2 = verdict (0 = each goroutine exactly once).
+ * The system monitor retires a held processor and moves its goroutines into the replacement
+ * with the production {@link Processor#handOffTo} (what {@code GmpScheduler.handoffRetired}
+ * calls), while the goroutine on the old machine, which never blocks, readies more goroutines
+ * (as {@code GmpScheduler.ready()}: {@code runqput(g, next=true)} while the processor reads
+ * RUNNING, its overflow batch to the global queue; the global queue once it reads RETIRED).
+ * Afterwards the old machine drains what it pushed into the retired processor
+ * ({@code dropRetired}). Every goroutine must be found exactly once: in the replacement, in
+ * the global queue (hand-off overflow, owner overflow, owner after retirement) or in the
+ * retired processor's leftovers.
+ *
+ * <p>Two starting points: {@link Partial} (a few goroutines queued) and {@link Full} (runnext
+ * and all 256 queue slots taken: the state in which the hand-off used to throw
+ * {@code InternalError("runtime: handoff overflowed a fresh local queue")} and drop what it had
+ * drained). r1 = how many of the owner's pushes saw the processor retired (the interleaving),
+ * r2 = verdict (0 = each goroutine
+ * exactly once, 1 = one lost, 2 = one seen twice).
+ *
+ * <p>Sample result (quick mode): r1 from 0 (all pushes before the retirement) to the number
+ * of pushes (all after) appears, r2 is always 0.
  */
-@JCStressTest
-@Description("Processor retirement by the monitor against pushes by the old owner: nothing lost or duplicated.")
-@Outcome(id = "[01], 0", expect = Expect.ACCEPTABLE, desc = "every goroutine accounted for exactly once")
-@Outcome(id = ".*, 1", expect = Expect.FORBIDDEN, desc = "a goroutine was lost")
-@Outcome(id = ".*, 2", expect = Expect.FORBIDDEN, desc = "a goroutine was seen twice")
-@State
 public class RetireVersusOwnerTest {
-    final Processor old = new Processor(0);
-    final G[] all = new G[5];
-    final List<G> global = new ArrayList<>();
-    Processor fresh;
+    private RetireVersusOwnerTest() {}
 
-    public RetireVersusOwnerTest() {
-        for (int i = 0; i < all.length; i++) {
-            all[i] = RunqStress.token();
+    /** What both variants share: the old processor, the owner's pushes and the bookkeeping. */
+    abstract static class Base {
+        final Processor old = new Processor(0);
+        final G[] all;
+        final int queued;
+        final List<G> global = new ArrayList<>();
+        G[] handoffOverflow;
+        /** The owner's pushes that saw the processor retired (went to the global queue). */
+        int late;
+        Processor fresh;
+
+        Base(int queued, int pushes) {
+            this.queued = queued;
+            all = new G[queued + pushes];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = RunqStress.token();
+            }
+            for (int i = 0; i < queued - 1; i++) {
+                old.runqput(all[i], false);
+            }
+            old.runqput(all[queued - 1], true);
+            old.status = Processor.RUNNING;
         }
-        old.runqput(all[0], false);
-        old.runqput(all[1], false);
-        old.runqput(all[2], true);
-        old.status = Processor.RUNNING;
-    }
 
-    @Actor
-    public void owner() {
-        for (int i = 3; i < 5; i++) {
-            if (old.status == Processor.RUNNING) {
-                G[] batch = old.runqput(all[i], true);
-                if (batch != null) {
-                    throw new IllegalStateException("overflow");
+        /** The old machine's goroutine readying the rest, as GmpScheduler.ready() does. */
+        void ownerPushes() {
+            for (int i = queued; i < all.length; i++) {
+                if (old.status == Processor.RUNNING) {
+                    G[] batch = old.runqput(all[i], true);
+                    if (batch != null) {
+                        global.addAll(List.of(batch)); // Go's runqputslow
+                    }
+                } else {
+                    global.add(all[i]);
+                    late++;
                 }
-            } else {
-                global.add(all[i]);
             }
         }
-    }
 
-    @Actor
-    public void monitor() {
-        if (old.casStatus(Processor.RUNNING, Processor.RETIRED)) {
-            Processor p = new Processor(old);
+        /** The monitor: retakeRunning's CAS, then the production hand-off. */
+        void monitorRetires() {
+            if (old.casStatus(Processor.RUNNING, Processor.RETIRED)) {
+                Processor p = new Processor(old);
+                handoffOverflow = old.handOffTo(p);
+                fresh = p;
+            }
+        }
+
+        void judge(II_Result r) {
+            Map<G, Integer> seen = RunqStress.newSeen();
+            for (G g : global) {
+                RunqStress.count(g, seen);
+            }
+            if (handoffOverflow != null) {
+                for (G g : handoffOverflow) {
+                    RunqStress.count(g, seen);
+                }
+            }
+            // The old machine's dropRetired (or, if not retired, the owner itself) drains the old processor.
             for (G g : old.drainAll()) {
-                p.runqput(g, false);
+                RunqStress.count(g, seen);
             }
-            fresh = p;
+            if (fresh != null) {
+                RunqStress.drain(fresh, seen);
+            }
+            r.r1 = late;
+            r.r2 = RunqStress.verdict(all, seen);
         }
     }
 
-    @Arbiter
-    public void arbiter(II_Result r) {
-        Map<G, Integer> seen = RunqStress.newSeen();
-        for (G g : global) {
-            RunqStress.count(g, seen);
+    @JCStressTest
+    @Description("Retirement of a processor with a few goroutines queued against pushes by the old owner.")
+    @Outcome(id = "[0-3], 0", expect = Expect.ACCEPTABLE, desc = "every goroutine accounted for exactly once")
+    @Outcome(id = ".*, 1", expect = Expect.FORBIDDEN, desc = "a goroutine was lost")
+    @Outcome(id = ".*, 2", expect = Expect.FORBIDDEN, desc = "a goroutine was seen twice")
+    @State
+    public static class Partial extends Base {
+        public Partial() {
+            super(3, 2);
         }
-        // The old machine's dropRetired (or, if not retired, the owner itself) drains the old processor.
-        for (G g : old.drainAll()) {
-            RunqStress.count(g, seen);
+
+        @Actor
+        public void owner() {
+            ownerPushes();
         }
-        if (fresh != null) {
-            RunqStress.drain(fresh, seen);
+
+        @Actor
+        public void monitor() {
+            monitorRetires();
         }
-        r.r1 = fresh == null ? 0 : 1;
-        r.r2 = RunqStress.verdict(all, seen);
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            judge(r);
+        }
+    }
+
+    @JCStressTest
+    @Description("Retirement of a processor whose runnext and 256-slot queue are full against pushes by the old owner.")
+    @Outcome(id = "[0-3], 0", expect = Expect.ACCEPTABLE, desc = "every goroutine accounted for exactly once")
+    @Outcome(id = ".*, 1", expect = Expect.FORBIDDEN, desc = "a goroutine was lost")
+    @Outcome(id = ".*, 2", expect = Expect.FORBIDDEN, desc = "a goroutine was seen twice")
+    @State
+    public static class Full extends Base {
+        public Full() {
+            super(Processor.RUNQ_SIZE + 1, 3);
+        }
+
+        @Actor
+        public void owner() {
+            ownerPushes();
+        }
+
+        @Actor
+        public void monitor() {
+            monitorRetires();
+        }
+
+        @Arbiter
+        public void arbiter(II_Result r) {
+            judge(r);
+        }
     }
 }
