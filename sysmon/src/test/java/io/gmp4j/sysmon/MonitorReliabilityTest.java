@@ -140,6 +140,58 @@ class MonitorReliabilityTest {
         }
     }
 
+    /**
+     * {@code RuntimeStats.syscalls()} is exact while the monitor retakes processors: two CPU
+     * loops hold both processors (so they are retired again and again) while 50 goroutines make
+     * 20 {@code Go.syscall} calls each — some block their machine, some park (unmount) inside
+     * the call, some run on a machine whose processor was just retired.
+     */
+    @Test
+    void everySyscallIsCountedWhileProcessorsAreRetaken() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch hogs = new CountDownLatch(2);
+        CountDownLatch callers = new CountDownLatch(50);
+        AtomicLong sink = new AtomicLong();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            long before = rt.stats().syscalls();
+            try {
+                for (int h = 0; h < 2; h++) {
+                    rt.go(() -> {
+                        sink.addAndGet(spinUntil(stop, Long.MAX_VALUE));
+                        hogs.countDown();
+                    });
+                }
+                for (int g = 0; g < 50; g++) {
+                    int kind = g % 3;
+                    rt.go(() -> {
+                        for (int i = 0; i < 20; i++) {
+                            try {
+                                Go.syscall(() -> {
+                                    switch (kind) {
+                                        case 0 -> sink.addAndGet(spinUntil(stop, System.nanoTime() + 200_000));
+                                        case 1 -> java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                                        default -> { } // returns at once
+                                    }
+                                    return null;
+                                });
+                            } catch (Exception e) {
+                                throw new AssertionError(e);
+                            }
+                        }
+                        callers.countDown();
+                    });
+                }
+                assertTrue(callers.await(60, TimeUnit.SECONDS), "callers left: " + callers.getCount() + "; " + rt.stats());
+                RuntimeStats st = rt.stats();
+                assertEquals(1000, st.syscalls() - before, st.toString());
+                assertTrue(st.handoffs() >= 1, "no processor was retaken, so this proved little: " + st);
+            } finally {
+                stop.set(true);
+            }
+            assertTrue(hogs.await(20, TimeUnit.SECONDS));
+        }
+    }
+
     /** A CPU loop with no runtime call, until {@code stop} or the deadline; returns a value to keep. */
     private static long spinUntil(AtomicBoolean stop, long deadlineNanos) {
         long x = 1;

@@ -1283,12 +1283,12 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         if (m == null) {
             return call.call(); // a platform thread or another scheduler's thread: nothing to hand off
         }
+        m.countSyscall();
         Processor p = m.p;
         if (p == null || p.status != Processor.RUNNING) {
             return call.call(); // nested, or already without a processor: exit handles it
         }
         long tick = p.syscalltick();
-        p.incSyscalls();
         if (!p.casStatus(Processor.RUNNING, Processor.SYSCALL)) {
             try {
                 return call.call(); // retired just now: run without a processor
@@ -1675,10 +1675,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(p.status), p.runq.size(),
                     p.runnext() != null, p.schedtick(), p.steals(), p.syscalltick(), pm == null ? -1 : pm.mid,
                     p.timers.size()));
-            syscalls += p.syscalls();
         }
         List<SchedulerStats.Machine> ms = new ArrayList<>();
         for (Machine m : allm) {
+            syscalls += m.syscalls(); // dead machines' calls too: allm keeps every machine
             if (!m.isAlive()) {
                 continue;
             }

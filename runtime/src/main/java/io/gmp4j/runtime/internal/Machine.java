@@ -38,6 +38,32 @@ final class Machine extends Thread {
      * carrier thread, and taken by the machine after the continuation returns.
      */
     Runnable afterPark;
+    /**
+     * {@code Go.syscall} calls made by goroutines while mounted here. Written only by code
+     * running on this OS thread (opaque); read by stats. Counted per machine, not per processor,
+     * so that no call is lost when the monitor retires a processor (a retired processor's
+     * counters are copied into its replacement once) or a goroutine calls without a processor.
+     */
+    @SuppressWarnings("unused") // accessed through SYSCALLS
+    private long syscalls;
+    private static final java.lang.invoke.VarHandle SYSCALLS;
+    static {
+        try {
+            SYSCALLS = java.lang.invoke.MethodHandles.lookup().findVarHandle(Machine.class, "syscalls", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Counts one {@code Go.syscall} call; on this machine's OS thread only. */
+    void countSyscall() {
+        SYSCALLS.setOpaque(this, (long) SYSCALLS.getOpaque(this) + 1);
+    }
+
+    long syscalls() {
+        return (long) SYSCALLS.getOpaque(this);
+    }
+
     /** Whether its goroutine is inside {@code Go.syscall}; for stats only. */
     volatile boolean inSyscall;
     /** Whether it is parked (idle list or timer wait); for stats only. */

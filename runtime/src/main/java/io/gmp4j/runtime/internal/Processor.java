@@ -53,7 +53,6 @@ final class Processor {
     private static final VarHandle STEALS;
     private static final VarHandle STATUS;
     private static final VarHandle SYSCALLTICK;
-    private static final VarHandle SYSCALLS;
     private static final VarHandle PREEMPT;
     static {
         try {
@@ -63,7 +62,6 @@ final class Processor {
             STEALS = l.findVarHandle(Processor.class, "steals", long.class);
             STATUS = l.findVarHandle(Processor.class, "status", int.class);
             SYSCALLTICK = l.findVarHandle(Processor.class, "syscalltick", long.class);
-            SYSCALLS = l.findVarHandle(Processor.class, "syscalls", long.class);
             PREEMPT = l.findVarHandle(Processor.class, "preempt", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
@@ -93,9 +91,6 @@ final class Processor {
     /** Syscalls entered and left here (Go's p.syscalltick). Owner (opaque) and the monitor's retake. */
     @SuppressWarnings("unused") // accessed through SYSCALLTICK
     private long syscalltick;
-    /** Go.syscall calls on this processor. Written by the owner (opaque); read by stats. */
-    @SuppressWarnings("unused") // accessed through SYSCALLS
-    private long syscalls;
     /** Set by {@link #drainRetired}: the old machine let go of this retired processor. */
     volatile boolean released;
     /** Preemption request, set by the system monitor, cleared by the owner at a checkpoint. */
@@ -121,7 +116,6 @@ final class Processor {
         SCHEDTICK.setOpaque(this, retired.schedtick());
         STEALS.setOpaque(this, retired.steals());
         SYSCALLTICK.setOpaque(this, retired.syscalltick() + 1);
-        SYSCALLS.setOpaque(this, retired.syscalls());
     }
 
     boolean casStatus(int expect, int update) {
@@ -135,15 +129,6 @@ final class Processor {
     /** Owner only. */
     void incSyscalltick() {
         SYSCALLTICK.setOpaque(this, (long) SYSCALLTICK.getOpaque(this) + 1);
-    }
-
-    long syscalls() {
-        return (long) SYSCALLS.getOpaque(this);
-    }
-
-    /** Owner only. */
-    void incSyscalls() {
-        SYSCALLS.setOpaque(this, (long) SYSCALLS.getOpaque(this) + 1);
     }
 
     boolean preempt() {
