@@ -59,10 +59,11 @@ final class ChanTimer extends RuntimeTimer {
     }
 
     void start(Duration d, long period) {
+        long delay = nanos(d);
         lock.lock();
         try {
             seq++;
-            timers.add(this, deadline(nanos(d)), period);
+            timers.add(this, deadline(delay), period);
         } finally {
             lock.unlock();
         }
@@ -95,13 +96,17 @@ final class ChanTimer extends RuntimeTimer {
         }
     }
 
-    /** Go's Timer.Reset/Ticker.Reset: re-arms; true if the timer had been active. */
+    /**
+     * Go's Timer.Reset/Ticker.Reset: re-arms; true if the timer had been active. The duration is
+     * checked before anything changes, so a refused call leaves the timer as it was.
+     */
     boolean reset(Duration d, long period) {
+        long delay = nanos(d);
         lock.lock();
         try {
             boolean active = stop();
             seq++;
-            timers.add(this, deadline(nanos(d)), period);
+            timers.add(this, deadline(delay), period);
             return active;
         } finally {
             lock.unlock();

@@ -92,6 +92,7 @@ public final class Timer {
      *
      * @param d the new duration; zero or negative fires at once
      * @return true if the timer had been active (in the sense of {@link #stop()})
+     * @throws NullPointerException if {@code d} is null; the timer is left as it was
      */
     public boolean reset(Duration d) {
         return timer.reset(d, 0);

@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -175,6 +176,32 @@ class TimerStopRaceTest {
                 return null;
             });
             assertEquals(0, rt.pendingTimers());
+        }
+    }
+
+    // ---------------------------------------------------------------- refused reset
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void aRefusedResetLeavesTheTimerRunning(String sched) throws Exception {
+        try (GoRuntime rt = runtime(sched)) {
+            inGoroutine(rt, () -> {
+                Timer t = Timer.newTimer(Duration.ofMillis(20));
+                NullPointerException e = assertThrows(NullPointerException.class, () -> t.reset(null));
+                assertTrue(e.getMessage().contains("duration"), "the message names the argument: " + e.getMessage());
+                assertEquals(1, rt.pendingTimers(), "a refused reset must not stop the timer");
+                assertNotNull(recvWithin(t.c(), Duration.ofSeconds(10)), "the timer never fired after a refused reset");
+                assertFalse(t.stop(), "the value was received: stop finds nothing to stop");
+
+                Ticker tk = Ticker.newTicker(Duration.ofMillis(5));
+                try {
+                    assertThrows(NullPointerException.class, () -> tk.reset(null));
+                    assertNotNull(recvWithin(tk.c(), Duration.ofSeconds(10)), "the ticker stopped after a refused reset");
+                } finally {
+                    tk.stop();
+                }
+                return null;
+            });
         }
     }
 
