@@ -166,11 +166,6 @@ final class ChanTimer extends RuntimeTimer {
     }
 
     static long nanos(Duration d) {
-        Objects.requireNonNull(d, "duration");
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        return saturatedNanos(Objects.requireNonNull(d, "duration"));
     }
 }

@@ -2,6 +2,7 @@ package io.gmp4j.runtime.internal;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 
 /**
  * A runtime timer (Go's {@code runtime.timer}): something to do at a point of the runtime's
@@ -71,6 +72,22 @@ public abstract class RuntimeTimer {
     /** The runtime clock: nanoseconds since this class loaded (Go's nanotime). */
     public static long nanotime() {
         return System.nanoTime() - BASE;
+    }
+
+    /**
+     * {@code d} in nanoseconds, saturated instead of overflowing: a duration beyond about 292
+     * years is {@link Long#MAX_VALUE} ("practically never"), one below minus that is
+     * {@link Long#MIN_VALUE} ("long expired"). {@link Duration#toNanos()} throws there.
+     *
+     * @param d a duration, not null
+     * @return its nanoseconds, saturated
+     */
+    public static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
     }
 
     /** {@code nanotime() + delay}, saturated at {@link #NONE} - 1 (Go's when() overflow rule). */
