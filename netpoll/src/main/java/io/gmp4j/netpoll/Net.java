@@ -98,7 +98,9 @@ public final class Net {
      * {@code timeout} with {@link NetTimeoutException} ("dial tcp 10.0.0.1:80: i/o timeout").
      *
      * @param address where to connect
-     * @param timeout how long the connection may take; null for the system's timeout
+     * @param timeout how long the connection may take; null for the system's timeout; one
+     *                longer than about 292 years ({@code Long.MAX_VALUE} ns) counts as that long,
+     *                i.e. practically no timeout
      * @return the connection
      * @throws IOException as {@link #dial(SocketAddress)}, or the timeout
      */

@@ -384,4 +384,72 @@ class DeadlineTest {
             closeQuietly(full);
         }
     }
+
+    /** The largest Duration there is: far beyond Duration.toNanos() and beyond Instant.MAX from now. */
+    private static final Duration HUGE = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+    /** A dial timeout too large for Instant arithmetic means "practically never", not an ArithmeticException. */
+    @Test
+    @Timeout(20)
+    void aHugeDialTimeoutConnects() throws Exception {
+        Listener ln = p.listener();
+        inGo(rt, () -> {
+            for (Duration timeout : java.util.List.of(HUGE, Duration.ofSeconds(Long.MAX_VALUE),
+                    Duration.ofNanos(Long.MAX_VALUE))) {
+                try (Conn c = Net.dial(ln.address(), timeout); Conn a = ln.accept()) {
+                    c.write(ByteBuffer.wrap("hi".getBytes()));
+                    assertArrayEquals("hi".getBytes(), readFully(a, 2), "dial timeout " + timeout);
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Deadlines at the ends of Instant's range: Instant.MAX never fires (a reader parked under
+     * it waits for data), Instant.MIN has passed, on connections and listeners alike.
+     */
+    @Test
+    @Timeout(20)
+    void deadlinesAtInstantMaxNeverFireAndAtInstantMinHaveFired() throws Exception {
+        Conn s = p.server();
+        Conn c = p.client();
+        Listener ln = p.listener();
+        inGo(rt, () -> {
+            s.setReadDeadline(Instant.MAX);
+            c.setWriteDeadline(Instant.MAX);
+            CompletableFuture<byte[]> read = async(rt, () -> readFully(s, 3));
+            awaitWaiters(rt, 1); // parked under the Instant.MAX deadline, not timed out
+            c.write(ByteBuffer.wrap("max".getBytes()));
+            assertArrayEquals("max".getBytes(), await(read));
+            s.setDeadline(Instant.MAX);
+            s.write(ByteBuffer.wrap(new byte[] {7}));
+            assertEquals(7, readFully(c, 1)[0]);
+
+            s.setReadDeadline(Instant.MIN);
+            assertTimesOutAtOnce(() -> s.read(ByteBuffer.allocate(1)));
+            s.setReadDeadline(null);
+
+            ln.setDeadline(Instant.MIN);
+            assertTimesOutAtOnce(ln::accept);
+            ln.setDeadline(Instant.MAX);
+            CompletableFuture<Conn> accepted = async(rt, ln::accept);
+            try (Conn d = Net.dial(ln.address()); Conn a = await(accepted)) {
+                assertEquals(d.localAddress(), a.remoteAddress());
+            }
+            return null;
+        });
+        try (PacketConn pc = inGo(rt, () -> Net.listenPacket(LOOPBACK))) {
+            inGo(rt, () -> {
+                pc.setDeadline(Instant.MAX);
+                pc.writeTo(ByteBuffer.wrap(new byte[] {1}), pc.localAddress());
+                ByteBuffer got = ByteBuffer.allocate(1);
+                assertEquals(pc.localAddress(), pc.readFrom(got));
+                assertEquals(1, got.get(0));
+                pc.setReadDeadline(Instant.MIN);
+                assertTimesOutAtOnce(() -> pc.readFrom(ByteBuffer.allocate(1)));
+                return null;
+            });
+        }
+    }
 }

@@ -25,6 +25,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@code stop()} parked on the heap lock while a machine blocked on the timer's monitor). So
  * {@code fire} only tries the locks; if either is busy it hands the delivery to a new goroutine,
  * which may block (Go's runtime locks are never held by a descheduled goroutine; ours can be).
+ *
+ * <p><b>Stop racing the firing.</b> A one-shot timer popped by a heap is in no heap until its
+ * firing delivers, so "not in a heap" does not mean "fired": stop must not answer false in that
+ * window, because its {@code seq} bump cancels the delivery (the value would be neither
+ * received nor reported as stopped, and the usual {@code if (!t.stop()) t.c().recv()} would
+ * wait forever). The heap records the popped {@code seq} ({@link RuntimeTimer#claimFiring});
+ * stop and reset claim it under {@link #lock}: if they win, the firing was in flight and is now
+ * cancelled, so the timer counts as stopped (Go's {@code isSending}). The firing claims it, also
+ * under {@link #lock}, only once its value is in the channel, so a stop that loses finds the
+ * value there and drains it (true), or finds it received (false). A firing that must hand its
+ * delivery to a goroutine leaves the record in place until that goroutine delivers or is
+ * cancelled. Either way the answer is false only if the value really was delivered and received.
  */
 final class ChanTimer extends RuntimeTimer {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
@@ -47,16 +59,20 @@ final class ChanTimer extends RuntimeTimer {
     }
 
     void start(Duration d, long period) {
+        long delay = nanos(d);
         lock.lock();
         try {
             seq++;
-            timers.add(this, deadline(nanos(d)), period);
+            timers.add(this, deadline(delay), period);
         } finally {
             lock.unlock();
         }
     }
 
-    /** Go's Timer.Stop: true if this call stopped the timer before it delivered its value. */
+    /**
+     * Go's Timer.Stop: true if this call stopped the timer before its value was received (it
+     * was in a heap, its firing was in flight, or its value was still in the channel).
+     */
     boolean stop() {
         lock.lock();
         try {
@@ -64,6 +80,12 @@ final class ChanTimer extends RuntimeTimer {
             // the old seq, so its firing is dropped. (Bumping first would let a pop between the
             // bump and the removal carry the new seq and deliver a stale value.)
             boolean stopped = timers.stop(this);
+            if (c != null && claimFiring(seq)) {
+                // Popped but not delivered: the bump below cancels that delivery, so nothing was
+                // sent and the timer counts as stopped. (An afterFunc's f starts whatever stop
+                // does, so it has nothing to claim.)
+                stopped = true;
+            }
             seq++;
             if (c != null && c.tryRecv() != null) {
                 stopped = true; // fired, but the value was never received: Go 1.23 counts it as stopped
@@ -74,13 +96,17 @@ final class ChanTimer extends RuntimeTimer {
         }
     }
 
-    /** Go's Timer.Reset/Ticker.Reset: re-arms; true if the timer had been active. */
+    /**
+     * Go's Timer.Reset/Ticker.Reset: re-arms; true if the timer had been active. The duration is
+     * checked before anything changes, so a refused call leaves the timer as it was.
+     */
     boolean reset(Duration d, long period) {
+        long delay = nanos(d);
         lock.lock();
         try {
             boolean active = stop();
             seq++;
-            timers.add(this, deadline(nanos(d)), period);
+            timers.add(this, deadline(delay), period);
             return active;
         } finally {
             lock.unlock();
@@ -99,22 +125,29 @@ final class ChanTimer extends RuntimeTimer {
         if (lock.tryLock()) {
             try {
                 if (firedSeq != seq) {
-                    return;
+                    return; // stopped or reset since the pop (which claimed or superseded this firing)
                 }
                 if (c.offer(Instant.now()) >= 0) {
-                    return; // sent, or dropped because the slot is full (a slow receiver misses ticks)
+                    // Sent, or dropped because the slot is full (a slow receiver misses ticks).
+                    // Claimed only now, still under the lock: a stop after this finds the value.
+                    // (A ticker's firings are never recorded; the claim then does nothing.)
+                    claimFiring(firedSeq);
+                    return;
                 }
             } finally {
                 lock.unlock();
             }
         }
-        spawn(() -> deliver(firedSeq)); // a lock was busy: deliver from a goroutine, which may wait
+        // A lock was busy: deliver from a goroutine, which may wait. The firing stays recorded
+        // as in flight, so a stop before that delivery cancels it and reports true.
+        spawn(() -> deliver(firedSeq));
     }
 
     private void deliver(long firedSeq) {
         lock.lock();
         try {
             if (firedSeq == seq) {
+                claimFiring(firedSeq); // under the lock with the send: see fire
                 c.trySend(Instant.now());
             }
         } catch (ChanClosedException e) {
@@ -133,11 +166,6 @@ final class ChanTimer extends RuntimeTimer {
     }
 
     static long nanos(Duration d) {
-        Objects.requireNonNull(d, "duration");
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
+        return saturatedNanos(Objects.requireNonNull(d, "duration"));
     }
 }

@@ -48,7 +48,7 @@ public final class Go {
      */
     public static void sleep(Duration d) {
         Objects.requireNonNull(d, "d");
-        long nanos = saturatedNanos(d);
+        long nanos = RuntimeTimer.saturatedNanos(d);
         if (nanos <= 0) {
             return;
         }
@@ -101,14 +101,6 @@ public final class Go {
         protected void fire(long seq, long now) {
             fired = true;
             LockSupport.unpark(sleeper);
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
     }
 

@@ -91,6 +91,8 @@ public final class GoRuntime implements AutoCloseable {
     private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
     private final String name = "gmp4j-" + RUNTIME_IDS.incrementAndGet();
     private final long schedtraceMillis;
+    /** The longest schedtrace period kept, in ms: its nanoseconds still fit in a long (292 years). */
+    private static final long MAX_SCHEDTRACE_MILLIS = Long.MAX_VALUE / 1_000_000;
     private final boolean scheddetail;
     private final Consumer<? super String> traceOutput;
     private final DeadlockHandler deadlockHandler;
@@ -138,7 +140,10 @@ public final class GoRuntime implements AutoCloseable {
         }
         this.scheduler = Objects.requireNonNull(provider.create(new SchedulerConfig(maxProcs, maxMachines)),
                 () -> "scheduler provider '" + schedulerName + "' returned no scheduler");
-        this.schedtraceMillis = b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0);
+        // At most MAX_SCHEDTRACE_MILLIS, so that a monitor's ms-to-ns conversion cannot overflow
+        // (a wrapped period could be small and print a trace on every tick).
+        this.schedtraceMillis = Math.min(MAX_SCHEDTRACE_MILLIS,
+                b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0));
         this.scheddetail = b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail");
         this.traceOutput = b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr;
         this.deadlockHandler = b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler();
@@ -986,17 +991,19 @@ public final class GoRuntime implements AutoCloseable {
          * {@code GODEBUG=schedtrace=MS}; also {@code -Dgmp4j.schedtrace=MS}). Needs the system
          * monitor. {@link Duration#ZERO} turns it off.
          *
-         * @param period how often, at least 1 ms, or zero
+         * @param period how often, at least 1 ms, or zero; periods beyond about 292 years count
+         *               as 292 years (practically never)
          * @return this builder
          * @throws IllegalArgumentException if negative or between 0 and 1 ms
          */
         public Builder schedtrace(Duration period) {
             Objects.requireNonNull(period, "period");
-            long ms = period.toMillis();
-            if (period.isNegative() || (ms == 0 && !period.isZero())) {
+            if (period.isNegative() || (!period.isZero() && period.compareTo(Duration.ofMillis(1)) < 0)) {
                 throw new IllegalArgumentException("schedtrace: " + period + " (expected: zero, or at least 1 ms)");
             }
-            this.schedtraceMillis = ms;
+            // A huge period means "practically never" (toMillis would throw beyond Long.MAX_VALUE ms).
+            this.schedtraceMillis = period.compareTo(Duration.ofMillis(MAX_SCHEDTRACE_MILLIS)) >= 0
+                    ? MAX_SCHEDTRACE_MILLIS : period.toMillis();
             return this;
         }
 

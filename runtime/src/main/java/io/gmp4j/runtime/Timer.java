@@ -73,10 +73,14 @@ public final class Timer {
     }
 
     /**
-     * Go's {@code Timer.Stop}: prevents the timer from firing.
+     * Go's {@code Timer.Stop}: prevents the timer from firing. A firing that races the call is
+     * either cancelled (and the call returns true) or delivered and then discarded by the call
+     * (true as well, since the value was not received); so {@code if (!t.stop()) t.c().recv()}
+     * never waits for a value that will not come, as long as nobody else receives from
+     * {@link #c()}. For an {@code afterFunc} timer, false means the function has been started.
      *
-     * @return true if the call stopped the timer, false if it had already delivered its value
-     *         (received) or been stopped
+     * @return true if the timer was active: pending, firing, or fired with its value not yet
+     *         received; false if its value had been received or it had already been stopped
      */
     public boolean stop() {
         return timer.stop();
@@ -86,8 +90,9 @@ public final class Timer {
      * Go's {@code Timer.Reset}: makes the timer fire after {@code d} from now, discarding any
      * value not yet received.
      *
-     * @param d the new duration
-     * @return true if the timer had been active
+     * @param d the new duration; zero or negative fires at once
+     * @return true if the timer had been active (in the sense of {@link #stop()})
+     * @throws NullPointerException if {@code d} is null; the timer is left as it was
      */
     public boolean reset(Duration d) {
         return timer.reset(d, 0);

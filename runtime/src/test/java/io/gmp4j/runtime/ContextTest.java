@@ -271,6 +271,23 @@ class ContextTest {
     }
 
     @Test
+    void theLatestDeadlineAndTheLargestTimeoutArePracticallyNever() {
+        Duration huge = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999); // beyond Instant.MAX from now
+        Context atMax = Context.withDeadline(Context.background(), Instant.MAX);
+        Context hugeTimeout = Context.withTimeout(Context.background(), huge);
+        for (Context ctx : List.of(atMax, hugeTimeout)) {
+            assertLive(ctx);
+            assertEquals(Optional.of(Instant.MAX), ctx.deadline(), "saturates at Instant.MAX");
+            // A child with a real deadline under it still ends on time, with its own error.
+            Context child = Context.withTimeout(ctx, Duration.ofNanos(-1));
+            assertEnded(child, Context.DEADLINE_EXCEEDED, Context.DEADLINE_EXCEEDED);
+            assertLive(ctx);
+            ctx.cancel();
+            assertEnded(ctx, Context.CANCELED, Context.CANCELED);
+        }
+    }
+
+    @Test
     void childDeadlineIsTheEarlierOfItsOwnAndItsParents() {
         Instant parentDeadline = Instant.now().plusSeconds(3600);
         Context parent = Context.withDeadline(Context.background(), parentDeadline);

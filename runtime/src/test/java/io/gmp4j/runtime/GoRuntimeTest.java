@@ -5,9 +5,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.gmp4j.runtime.spi.Scheduler;
+import io.gmp4j.runtime.spi.SchedulerConfig;
+import io.gmp4j.runtime.spi.SchedulerProvider;
+
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -313,5 +319,35 @@ class GoRuntimeTest {
             assertEquals(1, rt.stats().maxProcs());
             assertTrue(rt.stats().threads() <= 2, "sleeping goroutines must not hold machines: " + rt.stats());
         }
+    }
+
+    /** The largest Duration there is: 292 billion years, far beyond Duration.toNanos() and Instant.MAX. */
+    private static final Duration HUGE = Duration.ofSeconds(Long.MAX_VALUE, 999_999_999);
+
+    @Test
+    void aHugeSchedtracePeriodIsPracticallyNeverInsteadOfAnOverflow() throws Exception {
+        // toMillis() overflows for this period; the builder saturates it.
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(1).schedtrace(HUGE).build()) {
+            CountDownLatch ran = new CountDownLatch(1);
+            rt.go(ran::countDown);
+            assertTrue(ran.await(10, SECONDS), "a runtime with a huge schedtrace period never ran a goroutine");
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GoRuntime.builder().schedtrace(HUGE.negated()));
+        assertTrue(e.getMessage().contains("at least 1 ms"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> GoRuntime.builder().schedtrace(Duration.ofNanos(999_999)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void schedulerAwaitTerminationTakesAHugeTimeoutAsForever(String name) throws Exception {
+        // The SPI as a runtime sees it: found by name through the ServiceLoader, created, shut down.
+        SchedulerProvider provider = ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).filter(p -> p.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no scheduler provider " + name));
+        Scheduler s = provider.create(new SchedulerConfig(1));
+        s.shutdown();
+        assertTrue(s.awaitTermination(HUGE), name + ": a shut-down scheduler did not terminate");
+        assertTrue(s.awaitTermination(Duration.ofSeconds(Long.MAX_VALUE)), name);
     }
 }

@@ -132,7 +132,11 @@ public final class NioPoller implements Poller {
                     applyLocked(d);
                     if (d.count == 0) {
                         // Go's epoll conversion: < 1 ms waits 1 ms; select(0) would wait forever.
-                        long ms = delayNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos + 999_999));
+                        // Rounded up, saturated: a delay near Long.MAX_VALUE (a timer saturated
+                        // at "never") must not wrap to a negative and so to a 1 ms busy poll.
+                        long ms = delayNanos < 0 ? 0
+                                : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos > Long.MAX_VALUE - 999_999
+                                        ? Long.MAX_VALUE : delayNanos + 999_999));
                         selector.select(d, ms);
                     }
                 } finally {

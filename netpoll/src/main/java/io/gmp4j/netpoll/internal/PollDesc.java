@@ -433,22 +433,44 @@ public final class PollDesc {
      * A deadline in the past expires at once and wakes the waiter.
      */
     public void setDeadline(boolean read, boolean write, Instant deadline) {
-        long delay = 0;
-        long when;
         if (deadline == null) {
-            when = 0;
+            applyDeadline(read, write, 0, 0);
         } else {
-            delay = nanosUntil(deadline);
-            if (delay <= 0) {
-                when = -1;
-            } else {
-                long now = nanotime();
-                when = now + delay;
-                if (when < now) {
-                    when = Long.MAX_VALUE;
-                }
+            setDelay(read, write, nanosUntil(deadline));
+        }
+    }
+
+    /**
+     * Sets a deadline {@code timeout} from now on one direction (dial timeouts), on the
+     * monotonic clock. Saturates: a timeout beyond {@code Long.MAX_VALUE} ns means "practically
+     * never" (no {@code Instant} arithmetic to overflow); zero or negative expires at once.
+     */
+    public void setTimeout(int mode, Duration timeout) {
+        long delay;
+        try {
+            delay = timeout.toNanos();
+        } catch (ArithmeticException e) {
+            delay = timeout.isNegative() ? -1 : Long.MAX_VALUE;
+        }
+        setDelay(mode == READ, mode == WRITE, delay);
+    }
+
+    /** A deadline {@code delay} ns from now ({@code <= 0}: already expired). */
+    private void setDelay(boolean read, boolean write, long delay) {
+        long when;
+        if (delay <= 0) {
+            when = -1;
+        } else {
+            long now = nanotime();
+            when = now + delay;
+            if (when < now) {
+                when = Long.MAX_VALUE; // saturated
             }
         }
+        applyDeadline(read, write, when, delay);
+    }
+
+    private void applyDeadline(boolean read, boolean write, long when, long delay) {
         deadlineLock.lock();
         try {
             if (read) {
@@ -460,11 +482,6 @@ public final class PollDesc {
         } finally {
             deadlineLock.unlock();
         }
-    }
-
-    /** Sets a deadline {@code timeout} from now on one direction (dial timeouts). */
-    public void setTimeout(int mode, Duration timeout) {
-        setDeadline(mode == READ, mode == WRITE, Instant.now().plus(timeout));
     }
 
     private PollerTarget.InlineTimer setDeadlineLocked(int mode, long when, long delay, PollerTarget.InlineTimer timer) {

@@ -85,7 +85,9 @@ final class FifoScheduler implements Scheduler, Executor {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // Saturated (a huge timeout waits "for ever"); deadline - nanoTime() stays right even
+        // when the sum wraps, as long as the wait itself is shorter than 292 years.
+        long deadline = System.nanoTime() + RuntimeTimer.saturatedNanos(timeout);
         for (Worker w : workers) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !w.join(Duration.ofNanos(left))) {

@@ -1590,7 +1590,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             return Long.MAX_VALUE;
         }
         long in = next - rtNow;
-        return in >= Long.MAX_VALUE - now ? Long.MAX_VALUE : now + in;
+        long at = now + in;
+        return in > 0 && at < now ? Long.MAX_VALUE : at; // saturated (Long.MAX_VALUE - now overflows for now < 0)
     }
 
     @Override
@@ -1678,7 +1679,9 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        // Saturated (a huge timeout waits "for ever"); deadline - nanoTime() stays right even
+        // when the sum wraps, as long as the wait itself is shorter than 292 years.
+        long deadline = System.nanoTime() + RuntimeTimer.saturatedNanos(timeout);
         for (Machine m : allm) {
             long left = deadline - System.nanoTime();
             if (left <= 0 || !m.join(Duration.ofNanos(left))) {
@@ -1768,8 +1771,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     /** Waits at most {@code timeout} for every machine to be parked or gone (tests). */
     boolean awaitQuiescence(long timeout, TimeUnit unit) {
-        long deadline = System.nanoTime() + unit.toNanos(timeout);
-        while (System.nanoTime() < deadline) {
+        long deadline = System.nanoTime() + unit.toNanos(timeout); // toNanos saturates; the sum may wrap
+        while (deadline - System.nanoTime() > 0) {
             if (npidle.get() == maxProcs && nmspinning.get() == 0) {
                 return true;
             }

@@ -111,6 +111,7 @@ public final class TimerHeap {
                     }
                     siftDown(0);
                 } else {
+                    t.firingPopped(seq); // before removeAt publishes heap = null: see RuntimeTimer
                     removeAt(0);
                 }
                 updateMin();

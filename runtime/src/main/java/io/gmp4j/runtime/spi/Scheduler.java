@@ -82,7 +82,8 @@ public interface Scheduler {
     /**
      * Waits until every thread of the scheduler has ended after {@link #shutdown()}.
      *
-     * @param timeout how long to wait at most
+     * @param timeout how long to wait at most; one too large for {@link Duration#toNanos()}
+     *                means "for ever" (saturate, never throw {@link ArithmeticException})
      * @return true if all threads ended
      * @throws InterruptedException if interrupted while waiting
      */
