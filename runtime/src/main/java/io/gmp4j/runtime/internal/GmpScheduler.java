@@ -54,6 +54,33 @@ import java.util.concurrent.locks.LockSupport;
  * inside {@code execute}, during which the JDK pins the calling goroutine, so a goroutine never
  * unmounts while holding it. Nothing blocks while holding it.
  *
+ * <p><b>Moving goroutines between queues: nothing is ever dropped.</b> Every path that moves
+ * goroutines from one queue to another either has room by construction or sends what does not
+ * fit to the global queue, which is an unbounded list; none throws with goroutines in hand.
+ * <ul>
+ *   <li>Local overflow ({@code runqput}): half the queue plus the new one to the global queue
+ *       (Go's {@code runqputslow}).</li>
+ *   <li>Hand-off of a retired processor (the monitor's {@code retakeRunning}/{@code retakeSyscall}):
+ *       {@link Processor#handOffTo} moves runnext and the queue into the replacement and returns
+ *       what does not fit for the global queue. The old machine may push into the retired
+ *       processor during and after the hand-off (it reads RUNNING, then pushes: one push in
+ *       flight at most); such goroutines are moved to the global queue by the old machine
+ *       ({@link #dropRetired}, when it next enters its scheduler) or by the monitor's sweep of
+ *       {@link #retired} processors, every cycle ({@link #runOverdueTimers}), whichever comes
+ *       first; both only consume, so they may race.</li>
+ *   <li>Timers do not move with a hand-off: the replacement shares the retired processor's
+ *       {@link TimerHeap}, so a timer the old machine adds lands in the same heap.</li>
+ *   <li>{@code globrunqget} and {@code runqsteal} fill the caller's own queue, which only the
+ *       caller pushes: both are capped by its free room (the rest stays where it was).</li>
+ *   <li>Network poll results ({@code injectglist}): the global queue, or the poller's own
+ *       processor through {@code runqput} with its overflow rule.</li>
+ *   <li>A processor that {@code startm} cannot give a machine (the machine cap) goes idle; its
+ *       local goroutines go to the global queue first, since nobody looks into an idle
+ *       processor's queue.</li>
+ *   <li>A machine whose loop dies with an {@code Error} hands its processor, queue included, to
+ *       another machine ({@link #mstart}'s finally).</li>
+ * </ul>
+ *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
  * {@code usleep(3)}); without a poller (before the runtime's first network use, or without the
@@ -305,20 +332,25 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         if (max > 0 && n > max) {
             n = max;
         }
-        runqSize = size - n;
         G g = runqHead;
         runqHead = g.schedlink;
         g.schedlink = null;
         g.inGlobal = false;
-        for (int i = 1; i < n; i++) {
+        // p's queue was empty when the caller looked, and n <= 128: the queue has room, since
+        // only p's owner (this thread) pushes and the few goroutines a lock release readies
+        // into it meanwhile (see findRunnable) cannot fill the other half. Should it ever be
+        // full anyway, the rest simply stays in the global queue: nothing is dropped.
+        int taken = 1;
+        for (; taken < n; taken++) {
             G x = runqHead;
+            if (!p.runq.offer(x)) {
+                break;
+            }
             runqHead = x.schedlink;
             x.schedlink = null;
             x.inGlobal = false;
-            if (!p.runq.offer(x)) {
-                throw new InternalError("runtime: globrunqget overflowed a local queue");
-            }
         }
+        runqSize = size - taken;
         if (runqHead == null) {
             runqTail = null;
         }
@@ -478,7 +510,11 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             } else {
                 if (mcount >= maxMachines) {
                     // Go throws "thread exhaustion". A library should not take the JVM down:
-                    // the processor waits on the idle list for the next free machine.
+                    // the processor waits on the idle list for the next free machine. Its local
+                    // goroutines (a handed-off processor's) go to the global queue first: nobody
+                    // looks into an idle processor's queue, a running machine looks globally.
+                    G[] queued = p.drainAll();
+                    globrunqputbatch(queued);
                     pidleput(p);
                     if (spinning) {
                         nmspinning.decrementAndGet();

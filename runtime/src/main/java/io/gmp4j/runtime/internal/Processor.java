@@ -311,6 +311,11 @@ final class Processor {
         if (n > RUNQ_SIZE / 2) {
             n = RUNQ_SIZE / 2;
         }
+        // All but the last stolen goroutine go into this queue. Only this thread pushes into
+        // it, so its free room can only grow while we steal: capping n by it means every offer
+        // below succeeds (the queue is normally empty here, but a lock release may have readied
+        // a few goroutines into it; see GmpScheduler.findRunnable).
+        n = Math.min(n, RUNQ_SIZE - runq.size() + 1);
         G last = null;
         int got = 0;
         for (; got < n; got++) {
@@ -319,7 +324,7 @@ final class Processor {
                 break;
             }
             if (last != null && !runq.offer(last)) {
-                throw new InternalError("runtime: runqsteal overflowed the thief's queue");
+                throw new InternalError("runtime: runqsteal overflowed the thief's queue"); // see the cap above
             }
             last = x;
         }

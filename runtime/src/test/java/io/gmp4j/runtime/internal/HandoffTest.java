@@ -32,11 +32,20 @@ class HandoffTest {
     @ValueSource(ints = {1, 2})
     void retiringAProcessorWithAFullQueueLosesNoGoroutine(int maxProcs) throws Exception {
         for (int round = 0; round < 20; round++) {
-            retireWhileSpawning(maxProcs, round);
+            retireWhileSpawning(maxProcs, round, false);
         }
     }
 
-    private static void retireWhileSpawning(int maxProcs, int round) throws Exception {
+    /** The same through the syscall path: the full processor is retaken while its goroutine is in Go.syscall. */
+    @ParameterizedTest(name = "maxProcs={0}")
+    @ValueSource(ints = {1, 2})
+    void retakingAFullProcessorInASyscallLosesNoGoroutine(int maxProcs) throws Exception {
+        for (int round = 0; round < 20; round++) {
+            retireWhileSpawning(maxProcs, round, true);
+        }
+    }
+
+    private static void retireWhileSpawning(int maxProcs, int round, boolean inSyscall) throws Exception {
         GmpScheduler sched = new GmpScheduler(new SchedulerConfig(maxProcs, 100), "handoff-test-");
         AtomicInteger ran = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(FILL + MORE);
@@ -64,6 +73,23 @@ class HandoffTest {
                 for (int i = 0; i < FILL; i++) {
                     sched.newThread(child).start(); // runnext, kicking the previous one to the queue
                 }
+                if (inSyscall) {
+                    try {
+                        sched.syscall(() -> {
+                            filled.countDown();
+                            while (!release.get()) {
+                                Thread.onSpinWait(); // blocks its machine, as a real syscall does
+                            }
+                            return null;
+                        });
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                    for (int i = 0; i < MORE; i++) { // after the call, on whatever processor it gets
+                        sched.newThread(child).start();
+                    }
+                    return;
+                }
                 filled.countDown();
                 for (int i = 0; i < MORE; i++) { // never blocks: pushes during and after the hand-off
                     sched.newThread(child).start();
@@ -75,8 +101,11 @@ class HandoffTest {
             assertTrue(filled.await(10, TimeUnit.SECONDS), "the spawner never filled its queue");
             int id = spawnerProc.get();
             assertTrue(id >= 0, "the spawner ran without a processor");
-            // The monitor's view: held by a running goroutine, schedtick unchanged.
-            boolean retaken = sched.retakeRunning(id, sched.schedtick(id));
+            // The monitor's view: held by a running goroutine (schedtick unchanged), or in a syscall.
+            boolean retaken = inSyscall
+                    ? sched.retakeSyscall(id, sched.syscalltick(id))
+                    : sched.retakeRunning(id, sched.schedtick(id));
+            assertTrue(retaken, "round " + round + ": the processor was not retaken\n" + sched.stats());
             release.set(true);
             assertTrue(all.await(20, TimeUnit.SECONDS), "round " + round + ": only " + ran.get() + " of "
                     + (FILL + MORE) + " goroutines ran (retaken=" + retaken + ")\n" + sched.stats());
