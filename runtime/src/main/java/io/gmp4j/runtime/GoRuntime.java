@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -305,6 +306,95 @@ public final class GoRuntime implements AutoCloseable {
     private RejectedExecutionException rejected() {
         return new RejectedExecutionException("GoRuntime(" + schedulerName + ", maxProcs=" + maxProcs
                 + ") is closed: it starts no new goroutines; build a new runtime");
+    }
+
+    /**
+     * Runs {@code main} in a new goroutine of this runtime and waits for it: Go's {@code main}
+     * goroutine. Returns what it returned. If it threw, the same exception is thrown here: an
+     * unchecked exception or error as it is (with the goroutine's stack; a suppressed exception
+     * shows where {@code run} was called), a checked exception wrapped once in
+     * {@link GoroutineException}. The goroutine's own goroutines are not waited for (as in Go,
+     * where a program ends when {@code main} returns); {@link #close()} waits for them.
+     *
+     * <p>If the calling thread is interrupted while it waits, the goroutine is interrupted too
+     * (its blocking channel, timer and network operations give up) and the wait goes on until it
+     * ends; the caller's interrupt status is set again on return.
+     *
+     * <pre>{@code
+     * try (GoRuntime rt = GoRuntime.builder().maxProcs(4).build()) {
+     *     long sum = rt.run(() -> { ... return total; });   // like Go's func main()
+     * }
+     * }</pre>
+     *
+     * @param main what the goroutine runs
+     * @param <T>  what it returns
+     * @return the value {@code main} returned
+     * @throws GoroutineException         if {@code main} threw a checked exception (the cause)
+     * @throws RejectedExecutionException if the runtime is closed
+     * @throws IllegalStateException      if called from a goroutine of this runtime (which would
+     *                                    hold a processor while it waits; call {@code main}'s
+     *                                    body directly there)
+     */
+    public <T> T run(Callable<T> main) {
+        Objects.requireNonNull(main, "main");
+        if (currentOrNull() == this) {
+            throw new IllegalStateException("run() called from a goroutine of this runtime: call the body directly, "
+                    + "or start it with go() and wait on a channel");
+        }
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread g = go(() -> {
+            try {
+                result[0] = main.call();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                g.join();
+                break;
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    interrupted = true;
+                    g.interrupt();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable t = failure[0]; // join() orders the goroutine's writes before these reads
+        if (t == null) {
+            @SuppressWarnings("unchecked")
+            T value = (T) result[0];
+            return value;
+        }
+        if (t instanceof RuntimeException || t instanceof Error) {
+            t.addSuppressed(new Exception("rethrown by GoRuntime.run in thread \"" + Thread.currentThread().getName() + "\""));
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            throw (Error) t;
+        }
+        throw new GoroutineException("the goroutine run by GoRuntime.run threw " + t, t);
+    }
+
+    /**
+     * Runs {@code main} in a new goroutine of this runtime and waits for it; see
+     * {@link #run(Callable)}.
+     *
+     * @param main what the goroutine runs
+     * @throws RejectedExecutionException if the runtime is closed
+     * @throws IllegalStateException      if called from a goroutine of this runtime
+     */
+    public void run(Runnable main) {
+        Objects.requireNonNull(main, "main");
+        run(() -> {
+            main.run();
+            return null;
+        });
     }
 
     /**

@@ -1,0 +1,119 @@
+package io.gmp4j.runtime;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link GoRuntime#run}: Go's main goroutine, waited for, its result or failure returned. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class RunTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void returnsWhatTheGoroutineReturnedAfterItsChannelWork(String scheduler) {
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).build()) {
+            long sum = rt.run(() -> {
+                Chan<Integer> ch = Chan.make();
+                Go.go(() -> {
+                    for (int i = 1; i <= 100; i++) {
+                        ch.send(i);
+                    }
+                    ch.close();
+                });
+                long s = 0;
+                for (Integer v : ch) {
+                    s += v;
+                }
+                return s;
+            });
+            assertEquals(5050, sum);
+            assertTrue(rt.stats().goroutinesCreated() >= 2);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "jdk"})
+    void anUncheckedExceptionIsRethrownAsItIs(String scheduler) {
+        IllegalStateException thrown = new IllegalStateException("boom");
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.run(() -> {
+                throw thrown;
+            }));
+            assertSame(thrown, e);
+            assertTrue(e.getSuppressed().length == 1 && e.getSuppressed()[0].getMessage().contains("GoRuntime.run"),
+                    "the suppressed exception shows where run was called");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "jdk"})
+    void aCheckedExceptionIsWrappedOnce(String scheduler) {
+        IOException io = new IOException("disk gone");
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
+            GoroutineException e = assertThrows(GoroutineException.class, () -> rt.run(() -> {
+                throw io;
+            }));
+            assertSame(io, e.getCause());
+            assertTrue(e.getMessage().contains("disk gone"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "jdk"})
+    void anInterruptedCallerInterruptsTheGoroutineAndStillWaitsForIt(String scheduler) throws Exception {
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
+            CountDownLatch blocked = new CountDownLatch(1);
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            AtomicReference<Boolean> flagAfter = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(rt.run(() -> {
+                        Chan<Integer> never = Chan.make();
+                        blocked.countDown();
+                        try {
+                            return never.recv();
+                        } catch (GoInterruptedException e) {
+                            return "interrupted";
+                        }
+                    }));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+                flagAfter.set(Thread.currentThread().isInterrupted());
+            });
+            assertTrue(blocked.await(10, TimeUnit.SECONDS));
+            caller.interrupt();
+            caller.join(TimeUnit.SECONDS.toMillis(20));
+            assertEquals("interrupted", outcome.get());
+            assertEquals(Boolean.TRUE, flagAfter.get(), "the caller's interrupt status is set again");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "jdk"})
+    void runFromAGoroutineOfTheSameRuntimeIsRefusedAndAClosedRuntimeRejects(String scheduler) {
+        GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build();
+        try (rt) {
+            Object got = rt.run(() -> {
+                try {
+                    return rt.run(() -> 1);
+                } catch (IllegalStateException e) {
+                    return e;
+                }
+            });
+            assertInstanceOf(IllegalStateException.class, got);
+        }
+        assertThrows(RejectedExecutionException.class, () -> rt.run(() -> 1));
+    }
+}
