@@ -42,7 +42,7 @@ public final class ChannelsTour {
                     while (open[0]) {
                         Select.builder()
                               .recv(results, r -> { if (r == null) open[0] = false; else sum[0] += r; })
-                              .recv(ctx.done(), x -> { throw ctx.err(); })   // DEADLINE_EXCEEDED
+                              .recv(ctx.done(), x -> ctx.throwIfDone())   // DEADLINE_EXCEEDED, with a stack
                               .run();
                     }
                     ctx.cancel();                                    // releases the context's timer

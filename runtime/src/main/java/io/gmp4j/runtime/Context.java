@@ -21,7 +21,7 @@ import java.util.Set;
  * try {
  *     Select.builder()
  *           .recv(results, r -> use(r))
- *           .recv(ctx.done(), x -> { throw ctx.err(); })   // CANCELED or DEADLINE_EXCEEDED
+ *           .recv(ctx.done(), x -> ctx.throwIfDone())   // CANCELED or DEADLINE_EXCEEDED, with a stack
  *           .run();
  * } finally {
  *     ctx.cancel();   // releases the timer at once
@@ -36,7 +36,7 @@ import java.util.Set;
  * is a method of every context ({@link #background()} ignores it, as it can never end, and so does a {@link #withValue} context, which ends only with its parent); Go's
  * nil {@code Done()} of a background context is a channel that is never closed.
  */
-public abstract class Context {
+public abstract class Context implements AutoCloseable {
     /** Go's {@code context.Canceled}: the context was cancelled. */
     public static final ContextException CANCELED = new ContextException("context canceled", false);
     /** Go's {@code context.DeadlineExceeded}: the context's deadline passed. */
@@ -171,6 +171,35 @@ public abstract class Context {
      * @param cause why, or null
      */
     public abstract void cancel(Throwable cause);
+
+    /**
+     * Cancels this context: Go's {@code defer cancel()} as try-with-resources,
+     * {@code try (Context ctx = Context.withTimeout(parent, d)) { ... }}. Same as
+     * {@link #cancel()}.
+     */
+    @Override
+    public void close() {
+        cancel();
+    }
+
+    /**
+     * Go's {@code if err := ctx.Err(); err != nil { return err }} as one call: does nothing
+     * while the context is live; once it has ended, throws a new {@link ContextException} of
+     * the same kind as {@link #err()} (its {@link ContextException#is} matches {@link #CANCELED}
+     * or {@link #DEADLINE_EXCEEDED}) whose stack trace shows this call, with {@link #cause()}
+     * attached as its cause when the context was cancelled with one. {@link #err()} itself
+     * returns the shared constants, which carry no stack, so that they compare with {@code ==}
+     * as Go's sentinel errors do; throw what this method throws instead.
+     *
+     * @throws ContextException if the context has ended
+     */
+    public void throwIfDone() {
+        ContextException err = err();
+        if (err != null) {
+            Throwable cause = cause();
+            throw new ContextException(err, cause == err ? null : cause);
+        }
+    }
 
     /** The nearest ancestor-or-self that can be cancelled, or null. */
     abstract CancelContext cancelable();
