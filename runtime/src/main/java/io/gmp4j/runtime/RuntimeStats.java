@@ -72,7 +72,8 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
     /**
      * Go's {@code GODEBUG=schedtrace} line (Go 1.21–1.25 format), for example
      * {@code SCHED 1004ms: gomaxprocs=2 idleprocs=0 threads=3 spinningthreads=0 needspinning=0
-     * idlethreads=1 runqueue=0 [4 0]}. If the system monitor has died, {@code sysmon=dead}
+     * idlethreads=1 runqueue=0 [4 0]}. A counter the scheduler cannot know (-1 in this record)
+     * prints as {@code n/a}. If the system monitor has died, {@code sysmon=dead}
      * follows {@code runqueue=}.
      *
      * @param uptimeMillis milliseconds since the runtime started
@@ -100,16 +101,21 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
     public String schedtraceHeader(long uptimeMillis) {
         StringBuilder sb = new StringBuilder(96 + 4 * processors.size());
         sb.append("SCHED ").append(uptimeMillis).append("ms: gomaxprocs=").append(maxProcs)
-                .append(" idleprocs=").append(idleProcs)
-                .append(" threads=").append(threads)
-                .append(" spinningthreads=").append(spinningThreads)
+                .append(" idleprocs=").append(known(idleProcs))
+                .append(" threads=").append(known(threads))
+                .append(" spinningthreads=").append(known(spinningThreads))
                 .append(" needspinning=").append(needSpinning ? 1 : 0)
-                .append(" idlethreads=").append(idleThreads)
-                .append(" runqueue=").append(globalRunQueue);
+                .append(" idlethreads=").append(known(idleThreads))
+                .append(" runqueue=").append(known(globalRunQueue));
         if (monitorDead) {
             sb.append(" sysmon=dead"); // not Go's: nothing would print it there either
         }
         return sb.toString();
+    }
+
+    /** A counter as schedtrace prints it: {@code n/a} for one the scheduler cannot know (-1). */
+    private static String known(long value) {
+        return value < 0 ? "n/a" : Long.toString(value);
     }
 
     /** Sum of the processors' schedule ticks (time slices started). */

@@ -1733,10 +1733,17 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     public SchedulerStats stats() {
         List<SchedulerStats.Processor> ps = new ArrayList<>(maxProcs);
         long syscalls = 0;
+        // idleprocs counts the idle processors of this same snapshot (not npidle, read at another
+        // moment), so that the SCHED line never contradicts its own per-processor detail lines.
+        int idle = 0;
         for (int i = 0; i < maxProcs; i++) {
             Processor p = proc(i);
             Machine pm = p.m;
-            ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(p.status), p.runq.size(),
+            int status = p.status;
+            if (status == Processor.IDLE) {
+                idle++;
+            }
+            ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(status), p.runq.size(),
                     p.runnext() != null, p.schedtick(), p.steals(), p.syscalltick(), pm == null ? -1 : pm.mid,
                     p.timers.size()));
         }
@@ -1761,7 +1768,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         } finally {
             lock.unlock();
         }
-        return new SchedulerStats("gmp", maxProcs, npidle.get(), threads, nmspinning.get(),
+        return new SchedulerStats("gmp", maxProcs, idle, threads, nmspinning.get(),
                 needspinning.get() == 1, idleThreads, runqSize, steals.get(), handoffs.get(),
                 preemptRequests.get(), syscalls, ps, ms);
     }
