@@ -131,7 +131,8 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(Builder b) {
         this.maxProcs = b.maxProcs > 0 ? b.maxProcs : defaultMaxProcs();
-        SchedulerProvider provider = provider(b.scheduler);
+        SchedulerProvider provider = provider(b.scheduler != null ? b.scheduler
+                : System.getProperty("gmp4j.scheduler", "gmp").trim()); // one rule: builder, else property, else gmp
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
         int maxMachines = b.maxMachines > 0 ? b.maxMachines : defaultMaxMachines();
@@ -197,7 +198,7 @@ public final class GoRuntime implements AutoCloseable {
         synchronized (DEFAULT_LOCK) {
             rt = defaultRuntime;
             if (rt == null || rt.closed) {
-                rt = builder().scheduler(System.getProperty("gmp4j.scheduler", "gmp")).build();
+                rt = builder().build();
                 defaultRuntime = rt;
             }
             return rt;
@@ -1035,7 +1036,8 @@ public final class GoRuntime implements AutoCloseable {
     /** Builds a {@link GoRuntime}. */
     public static final class Builder {
         private int maxProcs;
-        private String scheduler = "gmp";
+        /** Null: {@code -Dgmp4j.scheduler}, else {@code gmp}. */
+        private String scheduler;
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private int maxMachines;
         private Boolean monitor;
@@ -1149,8 +1151,10 @@ public final class GoRuntime implements AutoCloseable {
         }
 
         /**
-         * Selects the scheduler provider by name: {@code gmp} (default), {@code fifo},
-         * {@code jdk}, or a custom {@link SchedulerProvider} on the module path.
+         * Selects the scheduler provider by name: {@code gmp}, {@code fifo}, {@code jdk}, or a
+         * custom {@link SchedulerProvider} on the module path. Without this call the builder
+         * takes {@code -Dgmp4j.scheduler}, else {@code gmp} (as for every other setting: the
+         * builder's call, else the system property, else the default).
          *
          * @param providerName the provider's name
          * @return this builder

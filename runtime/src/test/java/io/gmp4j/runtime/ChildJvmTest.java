@@ -16,6 +16,16 @@ class ChildJvmTest {
     private static final List<String> OPENS = List.of("--add-opens", "java.base/java.lang=io.gmp4j.runtime");
 
     @Test
+    void theBuilderTakesEverySettingFromItsSystemPropertyUnlessToldOtherwise() throws Exception {
+        ChildJvm.Result r = ChildJvm.run(List.of(OPENS.get(0), OPENS.get(1), "-Dgmp4j.scheduler=fifo",
+                "-Dgmp4j.maxprocs=3"), PropertyProbe.class);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("builder: fifo 3"), "the builder ignored -Dgmp4j.scheduler: " + r.output());
+        assertTrue(r.output().contains("explicit: gmp 1"), r.output());
+        assertTrue(r.output().contains("default: fifo 3"), r.output());
+    }
+
+    @Test
     void theJdkSocketPollerDoesNotInheritTheGoroutineScheduler() throws Exception {
         ChildJvm.Result r = ChildJvm.run(OPENS, PollerProbe.class);
         assertEquals(0, r.exitCode(), r.output());
