@@ -907,7 +907,9 @@ public final class GoRuntime implements AutoCloseable {
 
         @Override
         public boolean runAfterPark(Runnable action) {
-            return GmpScheduler.runAfterPark(action);
+            // Only the gmp scheduler's machines run such actions; the jdk provider may run
+            // without the JVM flag, where the carrier thread cannot even be asked for.
+            return scheduler instanceof GmpScheduler && GmpScheduler.runAfterPark(action);
         }
     }
 

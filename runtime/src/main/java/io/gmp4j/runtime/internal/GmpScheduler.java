@@ -664,7 +664,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
      * actions left before one unmount both run.
      */
     public static boolean runAfterPark(Runnable action) {
-        if (!Thread.currentThread().isVirtual()) {
+        if (!Thread.currentThread().isVirtual() || !JdkAccess.available()) {
             return false;
         }
         if (!(JdkAccess.currentCarrierThread() instanceof Machine m)) {
