@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -754,59 +755,130 @@ public final class GoRuntime implements AutoCloseable {
      * Closes the runtime: refuses new goroutines ({@link RejectedExecutionException}), waits
      * for every running goroutine to finish, then stops the scheduler's threads and waits
      * until none is left. Idempotent. An interrupt while waiting is remembered and re-asserted
-     * on return; the wait goes on, as with {@link ExecutorService#close()}.
+     * on return; the wait goes on, as with {@link ExecutorService#close()}. It waits for
+     * <em>every</em> goroutine, including one blocked for ever (a receive nobody will answer):
+     * then it never returns. Use {@link #close(Duration)} for a bounded wait, and
+     * {@link #shutdownNow()} to interrupt the goroutines first.
      *
      * @throws IllegalStateException if called from one of this runtime's own goroutines,
      *                               which would wait for itself
      */
     @Override
     public void close() {
+        closeWithin(Long.MAX_VALUE);
+    }
+
+    /**
+     * Closes the runtime as {@link #close()} does, but waits at most {@code timeout}: refuses new
+     * goroutines at once, waits for the running ones, then stops the scheduler's threads. Returns
+     * whether all of that finished in time. If not, the runtime stays closed to new goroutines
+     * and its goroutines keep running; call this again, {@link #close()}, or first
+     * {@link #shutdownNow()} to interrupt them. An interrupt while waiting is remembered and
+     * re-asserted on return.
+     *
+     * @param timeout the longest wait; zero or negative means no wait (only a check)
+     * @return true if every goroutine had ended and the runtime's threads have stopped
+     * @throws IllegalStateException if called from one of this runtime's own goroutines
+     */
+    public boolean close(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos = io.gmp4j.runtime.internal.RuntimeTimer.saturatedNanos(timeout);
+        return closeWithin(Math.max(0, nanos));
+    }
+
+    /**
+     * Refuses new goroutines (as {@link #close()} does) and interrupts every goroutine of this
+     * runtime, then returns at once, without waiting. An interrupted goroutine blocked in a
+     * channel operation or {@link Select} gives up with {@link GoInterruptedException}, one in
+     * {@link Go#sleep} returns early, a network read or write fails with
+     * {@link java.io.InterruptedIOException}, and blocking JDK calls throw
+     * {@link InterruptedException}; a goroutine that ignores its interrupt keeps running. Follow
+     * with {@link #close(Duration)} to wait for them and stop the runtime's threads. Any thread
+     * may call it, a goroutine of this runtime included (which interrupts itself too).
+     *
+     * @return how many goroutines were interrupted
+     */
+    public int shutdownNow() {
+        synchronized (closeMonitor) {
+            closed = true;
+            closeMonitor.notifyAll();
+        }
+        int n = 0;
+        for (Thread t : new ArrayList<>(goroutines)) {
+            if (t.isAlive()) {
+                t.interrupt();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** close() with a bound in nanoseconds (Long.MAX_VALUE: none); true when fully terminated. */
+    private boolean closeWithin(long nanos) {
         if (currentOrNull() == this) {
             throw new IllegalStateException("close() called from a goroutine of this runtime would wait for "
                     + "itself: close the runtime from a thread outside it");
         }
+        boolean forever = nanos == Long.MAX_VALUE;
+        long deadline = forever ? 0 : System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
         boolean interrupted = false;
-        synchronized (closeMonitor) {
-            closed = true;
-            while (live.get() > 0) {
-                try {
-                    closeMonitor.wait();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (!terminated) {
-                if (monitor != null) {
-                    monitor.stop();
-                }
-                TimerService tt = threadTimers;
-                if (tt != null) {
-                    tt.shutdown();
-                }
-                scheduler.shutdown();
-                while (true) {
+        try {
+            synchronized (closeMonitor) {
+                closed = true;
+                while (live.get() > 0) {
+                    long left = forever ? 0 : deadline - System.nanoTime();
+                    if (!forever && left <= 0) {
+                        return false;
+                    }
                     try {
-                        if (scheduler.awaitTermination(Duration.ofSeconds(60))) {
-                            break;
+                        if (forever) {
+                            closeMonitor.wait();
+                        } else {
+                            TimeUnit.NANOSECONDS.timedWait(closeMonitor, left);
                         }
                     } catch (InterruptedException e) {
                         interrupted = true;
                     }
                 }
-                Poller np = poller;
-                if (np != null) {
-                    pollerStopping = true;
-                    np.close();
-                    if (pollerThread != null) {
-                        np.wakeup();
-                        interrupted |= joinUninterruptibly(pollerThread);
+                if (!terminated) {
+                    if (monitor != null) {
+                        monitor.stop();
                     }
+                    TimerService tt = threadTimers;
+                    if (tt != null) {
+                        tt.shutdown();
+                    }
+                    scheduler.shutdown();
+                    while (true) {
+                        long left = forever ? TimeUnit.SECONDS.toNanos(60) : deadline - System.nanoTime();
+                        if (!forever && left <= 0) {
+                            return false; // machines still stopping: a later close finishes the job
+                        }
+                        try {
+                            if (scheduler.awaitTermination(Duration.ofNanos(left))) {
+                                break;
+                            }
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
+                    }
+                    Poller np = poller;
+                    if (np != null) {
+                        pollerStopping = true;
+                        np.close();
+                        if (pollerThread != null) {
+                            np.wakeup();
+                            interrupted |= joinUninterruptibly(pollerThread);
+                        }
+                    }
+                    terminated = true;
                 }
-                terminated = true;
+                return true;
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

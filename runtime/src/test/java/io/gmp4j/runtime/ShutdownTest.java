@@ -1,0 +1,93 @@
+package io.gmp4j.runtime;
+
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link GoRuntime#close(Duration)} is bounded and {@link GoRuntime#shutdownNow()} wakes every blocked goroutine. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ShutdownTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void aBoundedCloseReturnsFalseWhileAGoroutineIsBlockedAndTrueOnceItEnds(String scheduler) throws Exception {
+        GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).monitor(false).build();
+        Chan<Integer> forgotten = Chan.make();
+        CountDownLatch blocked = new CountDownLatch(1);
+        rt.go(() -> {
+            blocked.countDown();
+            forgotten.recv();
+        });
+        assertTrue(blocked.await(10, TimeUnit.SECONDS));
+        assertFalse(rt.close(Duration.ofMillis(100)), "close(Duration) claimed everything ended");
+        assertTrue(rt.isClosed());
+        assertThrows(RejectedExecutionException.class, () -> rt.go(() -> { }));
+        assertEquals(1, rt.numGoroutine());
+        forgotten.close();
+        assertTrue(rt.close(Duration.ofSeconds(20)), "close(Duration) did not finish after the goroutine ended");
+        assertTrue(rt.close(Duration.ZERO), "a closed runtime is closed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void shutdownNowWakesChannelSelectSleepAndJdkWaitersWithTheirInterrupts(String scheduler) throws Exception {
+        GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).monitor(false).build();
+        Chan<Integer> never = Chan.make();
+        Chan<Integer> alsoNever = Chan.make();
+        Chan<Integer> full = Chan.make(1);
+        full.trySend(1);
+        CountDownLatch neverLatch = new CountDownLatch(1);
+        AtomicInteger woke = new AtomicInteger();
+        CountDownLatch started = new CountDownLatch(4);
+        rt.go(() -> {
+            started.countDown();
+            try {
+                never.recv();
+            } catch (GoInterruptedException e) {
+                woke.incrementAndGet();
+            }
+        });
+        rt.go(() -> {
+            started.countDown();
+            try {
+                Select.builder().recv(alsoNever, v -> { }).send(full, 2, () -> { }).run();
+            } catch (GoInterruptedException e) {
+                woke.incrementAndGet();
+            }
+        });
+        rt.go(() -> {
+            started.countDown();
+            Go.sleep(Duration.ofHours(1));
+            if (Thread.currentThread().isInterrupted()) {
+                woke.incrementAndGet();
+            }
+        });
+        rt.go(() -> {
+            started.countDown();
+            try {
+                neverLatch.await();
+            } catch (InterruptedException e) {
+                woke.incrementAndGet();
+            }
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        // Give them time to block (bounded polling on their state, not a sleep).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (rt.stats().idleProcs() != rt.maxProcs() && scheduler.equals("gmp") && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertEquals(4, rt.shutdownNow());
+        assertTrue(rt.close(Duration.ofSeconds(20)), "goroutines still running after shutdownNow: " + rt.stats());
+        assertEquals(4, woke.get(), "not every goroutine saw its interrupt");
+    }
+}
