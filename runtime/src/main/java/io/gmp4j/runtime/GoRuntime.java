@@ -306,8 +306,7 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     private RejectedExecutionException rejected() {
-        return new RejectedExecutionException("GoRuntime(" + schedulerName + ", maxProcs=" + maxProcs
-                + ") is closed: it starts no new goroutines; build a new runtime");
+        return new RejectedExecutionException(this + " is closed: it starts no new goroutines; build a new runtime");
     }
 
     /**
@@ -1025,7 +1024,7 @@ public final class GoRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "GoRuntime(" + schedulerName + ", maxProcs=" + maxProcs + (closed ? ", closed" : "") + ")";
+        return "GoRuntime(" + name + ", " + schedulerName + ", maxProcs=" + maxProcs + (closed ? ", closed" : "") + ")";
     }
 
     // ---------------------------------------------------------------- configuration
