@@ -32,8 +32,19 @@ public final class SchedulerTour {
      * @throws InterruptedException if interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        Options o = Options.parse(args);
-        boolean ok = run(o, System.out);
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("usage: ./gmp4j tour [--scheduler gmp|fifo|jdk|NAME] [--goroutines N] [--procs N] "
+                    + "[--trace-ms N]");
+            return;
+        }
+        boolean ok;
+        try {
+            ok = run(Options.parse(args), System.out);
+        } catch (IllegalArgumentException e) { // a bad option or scheduler name: one line, no stack
+            System.err.println("gmp4j tour: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         if (!ok) {
             System.exit(1);
         }
