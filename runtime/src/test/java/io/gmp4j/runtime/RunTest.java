@@ -116,4 +116,16 @@ class RunTest {
         }
         assertThrows(RejectedExecutionException.class, () -> rt.run(() -> 1));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    void goroutinesAreNamedLikeGoUnlessTurnedOff(String scheduler) {
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build();
+             GoRuntime unnamed = GoRuntime.builder().scheduler(scheduler).goroutineNames(false).build()) {
+            String[] seen = rt.run(() -> new String[] {Thread.currentThread().getName(),
+                    Long.toString(Thread.currentThread().threadId())});
+            assertEquals("goroutine-" + seen[1], seen[0]);
+            assertEquals("", unnamed.run(() -> Thread.currentThread().getName()));
+        }
+    }
 }
