@@ -133,6 +133,52 @@ public final class Go {
     }
 
     /**
+     * A blocking call that returns nothing and may throw anything, for
+     * {@link #syscall(BlockingCall)}: a foreign function called through
+     * {@code MethodHandle.invokeExact}, which is declared to throw {@link Throwable}, say.
+     */
+    @FunctionalInterface
+    public interface BlockingCall {
+        /**
+         * Makes the call.
+         *
+         * @throws Throwable whatever the call throws
+         */
+        void run() throws Throwable;
+    }
+
+    /**
+     * {@link #syscall(Callable)} for a call that returns nothing and may throw any
+     * {@link Throwable}, such as a foreign function's {@code invokeExact}:
+     *
+     * <pre>{@code
+     * Go.syscall(() -> { int rc = (int) usleep.invokeExact(5_000); });
+     * }</pre>
+     *
+     * A lambda that returns a value picks the {@code Callable} form; write a block body that
+     * completes normally, as above, to use this one (a lambda that only throws fits both: cast
+     * it to {@code Go.BlockingCall}).
+     *
+     * @param call the blocking call
+     * @throws Throwable what {@code call} threw, unchanged
+     */
+    public static void syscall(BlockingCall call) throws Throwable {
+        Objects.requireNonNull(call, "call");
+        Throwable[] thrown = new Throwable[1];
+        syscall(() -> {
+            try {
+                call.run();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+            return null;
+        });
+        if (thrown[0] != null) {
+            throw thrown[0];
+        }
+    }
+
+    /**
      * A preemption point for long CPU loops: yields if the runtime asked this goroutine's
      * processor to (the JVM cannot preempt a running goroutine, so loops that never block
      * should call this now and then). Costs a field read otherwise.

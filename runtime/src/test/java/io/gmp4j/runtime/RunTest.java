@@ -128,4 +128,33 @@ class RunTest {
             assertEquals("", unnamed.run(() -> Thread.currentThread().getName()));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"gmp", "jdk"})
+    void syscallTakesAVoidCallThatMayThrowAnyThrowable(String scheduler) {
+        class Odd extends Throwable {
+            Odd() {
+                super("not an Exception");
+            }
+        }
+        try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
+            Object got = rt.run(() -> {
+                int[] ran = {0};
+                try {
+                    Go.syscall(() -> {
+                        ran[0]++; // a block body that completes normally: the void form
+                    });
+                    Go.syscall((Go.BlockingCall) () -> {
+                        throw new Odd(); // a throw-only lambda fits Callable too: say which
+                    });
+                    return "nothing thrown";
+                } catch (Odd e) {
+                    return ran[0] + " " + e.getMessage();
+                } catch (Throwable t) {
+                    return t;
+                }
+            });
+            assertEquals("1 not an Exception", got);
+        }
+    }
 }
