@@ -63,6 +63,9 @@ public final class Semaphore {
 
     private record Waiter(long n, Chan<Boolean> ready) {}
 
+    /** Marks, in {@link #acquire}, tokens taken under the lock without queueing. */
+    private static final Waiter ACQUIRED = new Waiter(0, null);
+
     /**
      * Creates a semaphore with {@code size} tokens.
      *
@@ -93,15 +96,15 @@ public final class Semaphore {
             throw done; // x/sync: fail even if tokens are available
         }
         if (casAcquire(n)) {
+            failIfEnded(ctx, n);
             return;
         }
         Waiter w;
         lock.lock();
         try {
             if (casAcquire(n)) {
-                return;
-            }
-            if (n > size) {
+                w = ACQUIRED;
+            } else if (n > size) {
                 w = null; // can never be satisfied: wait for the context only, blocking nobody
             } else {
                 w = new Waiter(n, Chan.make());
@@ -113,6 +116,10 @@ public final class Semaphore {
             }
         } finally {
             lock.unlock();
+        }
+        if (w == ACQUIRED) {
+            failIfEnded(ctx, n);
+            return;
         }
         if (w == null) {
             ctx.done().recv();
@@ -150,6 +157,23 @@ public final class Semaphore {
             lock.unlock();
         }
         throw ctx.err();
+    }
+
+    /**
+     * Called after tokens were taken without waiting: fails, giving them back, if the context
+     * has ended since the check on entry. Without this, a cancel followed by a release could
+     * both complete between that check and the CAS, and the acquisition would succeed on tokens
+     * freed after the context had ended (found by Lincheck, SemaphoreLincheckTest). x/sync
+     * rules that out by checking done and taking the tokens in one hold of its mutex; the
+     * lock-free fast path here checks again afterwards instead. If the context ended only
+     * concurrently, failing is allowed too — x/sync's waiter path gives tokens back the same way.
+     */
+    private void failIfEnded(Context ctx, long n) {
+        ContextException e = ctx.err();
+        if (e != null) {
+            release(n);
+            throw e;
+        }
     }
 
     /**

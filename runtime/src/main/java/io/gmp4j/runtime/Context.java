@@ -5,9 +5,7 @@ import io.gmp4j.runtime.internal.TimerService;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -330,9 +328,15 @@ public abstract class Context implements AutoCloseable {
             return this;
         }
 
-        /** Go's cancelCtx.cancel. */
+        /**
+         * Go's cancelCtx.cancel. As in Go, the children are cancelled while this context's
+         * monitor is held: a concurrent cancel of this context, which finds err set and returns,
+         * can only do so once the whole subtree is done (cascading after unlocking let it return
+         * while a child was still live — found by Lincheck, ContextLincheckTest). Monitors are
+         * taken ancestor first: propagateCancel and the removal from the parent below never hold
+         * a child's monitor while taking its parent's.
+         */
         void cancel(boolean removeFromParent, ContextException why, Throwable cause) {
-            List<CancelContext> kids;
             synchronized (this) {
                 if (err != null) {
                     return; // already ended
@@ -342,11 +346,12 @@ public abstract class Context implements AutoCloseable {
                 if (done != null) {
                     done.close();
                 }
-                kids = children == null ? List.of() : new ArrayList<>(children);
-                children = null;
-            }
-            for (CancelContext k : kids) {
-                k.cancel(false, why, cause);
+                if (children != null) {
+                    for (CancelContext k : children) {
+                        k.cancel(false, why, cause); // does not touch our children (removeFromParent false)
+                    }
+                    children = null;
+                }
             }
             released();
             if (removeFromParent) {
