@@ -42,8 +42,9 @@ public interface DeadlockHandler {
      * Called when the runtime is deadlocked.
      *
      * @param runtime the deadlocked runtime
-     * @param report  {@link #FATAL}, a blank line and the goroutine dump (Go's traceback format),
-     *                ending with a line terminator
+     * @param report  {@link #FATAL}, a blank line and the bounded goroutine dump
+     *                ({@link GoRuntime#dumpGoroutineProfile}, Go's traceback format), ending with
+     *                a line terminator
      */
     void onDeadlock(GoRuntime runtime, String report);
 }

@@ -409,7 +409,7 @@ public final class GoRuntime implements AutoCloseable {
                 status = 1;
             } else {
                 status = 4;
-                why = blocker instanceof WaitReason w ? w.reason() : describe(t, state);
+                why = blocker instanceof WaitReason w ? w.reason() : Traceback.describe(t, state);
             }
             sb.append("\n  G").append(t.threadId()).append(": status=").append(status).append('(').append(why)
                     .append(") m=").append(m == null ? "nil" : Long.toString(m)).append(" lockedm=nil");
@@ -466,7 +466,7 @@ public final class GoRuntime implements AutoCloseable {
         }
         deadlockReportedAt = progress;
         StringBuilder report = new StringBuilder(DeadlockHandler.FATAL).append("\n\n");
-        dumpGoroutines(report);
+        dumpGoroutineProfile(report); // bounded: a full dump of a million goroutines is 560 MB
         try {
             deadlockHandler.onDeadlock(this, report.toString());
         } catch (RuntimeException e) {
@@ -577,54 +577,42 @@ public final class GoRuntime implements AutoCloseable {
      * @throws UncheckedIOException if writing fails
      */
     public void dumpGoroutines(Appendable out) {
-        List<Thread> threads = new ArrayList<>(goroutines);
-        threads.sort(Comparator.comparingLong(Thread::threadId));
+        Traceback.dump(goroutines, out);
+    }
+
+    /**
+     * Writes a dump whose size does not grow with the number of goroutines, the one the deadlock
+     * report uses: the {@value Traceback#FULL} goroutines with the lowest ids in full, as
+     * {@link #dumpGoroutines} shows them, then, if there are more, every goroutine counted by
+     * wait reason and stack, as Go's goroutine profile ({@code debug=1}) does:
+     *
+     * <pre>
+     * ... 999990 more goroutines, not shown one by one
+     *
+     * goroutine profile: total 1000000
+     * 1000000 goroutines [chan receive], stacks read from 10000 of them:
+     * 10000 @
+     * &#9;java.base/java.lang.VirtualThread.park(VirtualThread.java:742)
+     * &#9;...
+     * </pre>
+     *
+     * <p>The counts by wait reason are exact. Reading a parked goroutine's stack costs
+     * microseconds, so stacks are read from a sample of about {@value Traceback#STACK_SAMPLES}
+     * goroutines (at least {@value Traceback#MIN_SAMPLES} per wait reason); a reason whose
+     * goroutines were not all read says {@code stacks read from N of them}, and its
+     * {@code N @} lines count that sample. At most {@value Traceback#MAX_GROUPS} stacks of
+     * {@value Traceback#MAX_FRAMES} frames are printed. A million parked goroutines take a
+     * fraction of a second; {@link #dumpGoroutines} takes minutes.
+     *
+     * @param out where to write
+     * @throws UncheckedIOException if writing fails
+     */
+    public void dumpGoroutineProfile(Appendable out) {
         try {
-            for (Thread t : threads) {
-                StackTraceElement[] stack = t.getStackTrace();
-                Thread.State state = t.getState();
-                if (state == Thread.State.TERMINATED) {
-                    continue;
-                }
-                out.append("goroutine ").append(Long.toString(t.threadId())).append(" [")
-                        .append(describe(t, state)).append("]:\n");
-                for (StackTraceElement e : stack) {
-                    out.append("\t").append(e.toString()).append('\n');
-                }
-                out.append('\n');
-            }
+            Traceback.writeBounded(Traceback.census(goroutines, false), out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static String describe(Thread t, Thread.State state) {
-        Object blocker = LockSupport.getBlocker(t);
-        if (blocker instanceof WaitReason w) {
-            long now = System.nanoTime();
-            String detail = w.detail();
-            String what = detail == null ? w.reason() : w.reason() + " (" + detail + ")";
-            if (w.stampIfUnset(now)) {
-                return what + ", first seen now"; // start not recorded: see WaitReason
-            }
-            return what + ", " + waited(now - w.since());
-        }
-        return switch (state) {
-            case NEW, RUNNABLE -> "runnable";
-            case BLOCKED -> "monitor enter";
-            case WAITING, TIMED_WAITING -> blocker != null
-                    ? "waiting on " + blocker.getClass().getSimpleName()
-                    : (state == Thread.State.WAITING ? "waiting" : "timed waiting");
-            case TERMINATED -> "dead";
-        };
-    }
-
-    private static String waited(long nanos) {
-        long ms = nanos / 1_000_000;
-        if (ms >= 60_000) {
-            return (ms / 60_000) + " minutes";
-        }
-        return ms + "ms";
     }
 
     // ---------------------------------------------------------------- close

@@ -603,6 +603,37 @@ class SysmonTest {
         }
     }
 
+    /**
+     * 100,000 goroutines parked at the same receive: the report shows the first few in full
+     * and counts the rest by wait reason and stack, instead of 100,000 stacks (56 MB before).
+     */
+    @Test
+    void aDeadlockOfManyGoroutinesAtOnePlaceGivesASmallGroupedReport() throws Exception {
+        int n = 100_000;
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        Chan<Integer> never = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report))
+                .build()) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    rt.go(never::recv);
+                }
+                String report = reports.poll(60, TimeUnit.SECONDS);
+                assertNotNull(report, "no deadlock report; " + rt.stats());
+                assertTrue(report.length() < 64 * 1024, () -> "report of " + report.length() + " chars:\n"
+                        + report.substring(0, 4096));
+                assertTrue(report.startsWith(DeadlockHandler.FATAL + "\n\n"), report);
+                assertTrue(report.contains("\n" + n + " goroutines [chan receive]"), report);
+                assertEquals(10, report.lines().filter(l -> l.matches("^goroutine \\d+ \\[chan receive.*")).count(),
+                        report);
+            } finally {
+                never.close();
+            }
+            assertTrue(eventually(Duration.ofSeconds(60), () -> rt.numGoroutine() == 0), () -> "goroutines left: "
+                    + rt.stats());
+        }
+    }
+
     @Test
     void noDeadlockIsReportedWhileGoroutinesWaitOnTimers() throws Exception {
         BlockingQueue<String> reports = new LinkedBlockingQueue<>();
