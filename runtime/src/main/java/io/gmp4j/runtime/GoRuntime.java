@@ -37,6 +37,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -93,16 +94,9 @@ public final class GoRuntime implements AutoCloseable {
     private final long schedtraceMillis;
     private final boolean scheddetail;
     private final Consumer<? super String> traceOutput;
-    private final DeadlockHandler deadlockHandler;
     private final AtomicLong sysmonTicks = new AtomicLong();
-    private final Object deadlockLock = new Object();
-    /** Progress signature of the last deadlock reported. Guarded by deadlockLock. */
-    private long deadlockReportedAt = -1;
-    /** A deadlocked state seen (its progress signature) and since when. Guarded by deadlockLock. */
-    private long deadlockCandidate = -1;
-    private long deadlockCandidateSince;
-    /** How long a deadlocked state must last before it is reported. */
-    static final long DEADLOCK_SETTLE_NANOS = 200_000_000;
+    /** Go's checkdead for this runtime, run by the system monitor. */
+    private final Checkdead checkdead;
     private final String monitorName;
     private final Monitor monitor;
     /** The network poller, created on first {@link #poller()} call. Guarded by closeMonitor for writes. */
@@ -138,7 +132,9 @@ public final class GoRuntime implements AutoCloseable {
         this.schedtraceMillis = b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0);
         this.scheddetail = b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail");
         this.traceOutput = b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr;
-        this.deadlockHandler = b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler();
+        this.checkdead = new Checkdead(this, b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler(),
+                b.deadlockWakers != null ? b.deadlockWakers : DeadlockHandler::mayWakeGoroutines, goroutines,
+                live::get, created::get, exited::get);
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
         if (scheduler instanceof GmpScheduler gmp) {
             gmp.setOwner(this);
@@ -425,99 +421,7 @@ public final class GoRuntime implements AutoCloseable {
         return Optional.ofNullable(monitorName);
     }
 
-    // ---------------------------------------------------------------- deadlock (Go's checkdead)
-
-    /**
-     * Go's checkdead for this runtime; see {@link DeadlockHandler}. Looks twice: the state must
-     * hold at both looks with no scheduling progress in between, and it must have lasted 200 ms
-     * (threads outside the runtime may still be starting or waking goroutines).
-     */
-    private boolean checkDeadlock() {
-        synchronized (deadlockLock) {
-            return checkDeadlockLocked();
-        }
-    }
-
-    private boolean checkDeadlockLocked() {
-        if (deadlockHandler == DeadlockHandler.OFF || closed || live.get() <= 0) {
-            return false;
-        }
-        if (!quiet()) {
-            return false;
-        }
-        long progress = progress();
-        if (!allGoroutinesBlocked() || !quiet() || progress() != progress || !allGoroutinesBlocked()) {
-            deadlockCandidate = -1;
-            return false;
-        }
-        if (deadlockReportedAt == progress) {
-            return true; // this deadlock was reported already
-        }
-        // Unlike Go, threads outside the runtime (a main thread still starting goroutines, say)
-        // can wake the goroutines: report only a state that has lasted DEADLOCK_SETTLE_NANOS.
-        long now = System.nanoTime();
-        if (deadlockCandidate != progress) {
-            deadlockCandidate = progress;
-            deadlockCandidateSince = now;
-            return false;
-        }
-        if (now - deadlockCandidateSince < DEADLOCK_SETTLE_NANOS) {
-            return false;
-        }
-        deadlockReportedAt = progress;
-        StringBuilder report = new StringBuilder(DeadlockHandler.FATAL).append("\n\n");
-        dumpGoroutineProfile(report); // bounded: a full dump of a million goroutines is 560 MB
-        try {
-            deadlockHandler.onDeadlock(this, report.toString());
-        } catch (RuntimeException e) {
-            System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR, "deadlock handler failed", e);
-        }
-        return true;
-    }
-
-    /**
-     * No processor running or in a syscall, no timer pending, no thread waiting on the network
-     * poller (the network can wake it: Go's checkdead does not fire while an M blocks in netpoll).
-     */
-    private boolean quiet() {
-        MonitoredScheduler ms = scheduler.monitored();
-        if (ms != null && ms.idleProcs() != ms.maxProcs()) {
-            return false;
-        }
-        Poller np = poller;
-        if (np != null && np.hasWaiters()) {
-            return false;
-        }
-        return pendingTimers() == 0;
-    }
-
-    /** Changes whenever a goroutine was started, ended or scheduled afresh. */
-    private long progress() {
-        SchedulerStats st = scheduler.stats();
-        long ticks = 0;
-        for (SchedulerStats.Processor p : st.processors()) {
-            ticks += p.schedTick() + p.syscallTick();
-        }
-        return ticks * 31 + created.get() * 17 + exited.get();
-    }
-
-    /**
-     * Every live goroutine is parked, untimed, on a runtime primitive (a {@link WaitReason}).
-     * The registry must hold exactly the live count: a goroutine being started or ending is
-     * counted in one but not yet (or no longer) in the other, and is not blocked.
-     */
-    private boolean allGoroutinesBlocked() {
-        List<Thread> all = new ArrayList<>(goroutines);
-        if (all.isEmpty() || all.size() != live.get()) {
-            return false;
-        }
-        for (Thread t : all) {
-            if (t.getState() != Thread.State.WAITING || !(LockSupport.getBlocker(t) instanceof WaitReason)) {
-                return false;
-            }
-        }
-        return all.size() == live.get();
-    }
+    // ---------------------------------------------------------------- monitor target and dumps
 
     /** What the system monitor sees of this runtime. */
     private final class Target implements MonitorTarget {
@@ -553,7 +457,7 @@ public final class GoRuntime implements AutoCloseable {
 
         @Override
         public boolean checkDeadlock() {
-            return GoRuntime.this.checkDeadlock();
+            return checkdead.check();
         }
 
         @Override
@@ -911,6 +815,7 @@ public final class GoRuntime implements AutoCloseable {
         private Boolean scheddetail;
         private Consumer<? super String> traceOutput;
         private DeadlockHandler deadlockHandler;
+        private Predicate<? super Thread> deadlockWakers;
 
         private Builder() {}
 
@@ -995,6 +900,29 @@ public final class GoRuntime implements AutoCloseable {
          */
         public Builder deadlockHandler(DeadlockHandler handler) {
             this.deadlockHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Sets which platform threads keep the deadlock report from firing: while a live
+         * platform thread for which {@code mayWake} is true exists, goroutines that are all
+         * asleep are not reported, because that thread may still wake one. The default,
+         * {@link DeadlockHandler#mayWakeGoroutines}, counts every non-daemon platform thread
+         * that runs Java code or waits with a timeout. {@code t -> false} gives Go's rule, in
+         * which only goroutines, timers and the network can wake a goroutine (a program whose
+         * platform threads never do, or a test harness whose own threads wait with timeouts);
+         * a program whose wakers run on daemon threads can count them here.
+         *
+         * <p>The predicate runs on the system monitor's thread, only when every goroutine has
+         * seemed asleep for 200 ms, with each live platform thread except the monitor's own
+         * (the runtime's machine, timer and poller threads are daemon threads); it must be
+         * quick and must not block. A predicate that throws counts the thread as a waker.
+         *
+         * @param mayWake whether a platform thread may still wake a goroutine
+         * @return this builder
+         */
+        public Builder deadlockWakers(Predicate<? super Thread> mayWake) {
+            this.deadlockWakers = Objects.requireNonNull(mayWake, "mayWake");
             return this;
         }
 
