@@ -39,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -99,19 +100,12 @@ public final class GoRuntime implements AutoCloseable {
     private static final long MAX_SCHEDTRACE_MILLIS = Long.MAX_VALUE / 1_000_000;
     private final boolean scheddetail;
     private final Consumer<? super String> traceOutput;
-    private final DeadlockHandler deadlockHandler;
     private final AtomicLong sysmonTicks = new AtomicLong();
     private final AtomicLong monitorErrors = new AtomicLong();
     /** Kinds of monitor failure logged already (class and throwing frame); a few at most. */
     private final Set<String> monitorFailuresLogged = ConcurrentHashMap.newKeySet();
-    private final Object deadlockLock = new Object();
-    /** Progress signature of the last deadlock reported. Guarded by deadlockLock. */
-    private long deadlockReportedAt = -1;
-    /** A deadlocked state seen (its progress signature) and since when. Guarded by deadlockLock. */
-    private long deadlockCandidate = -1;
-    private long deadlockCandidateSince;
-    /** How long a deadlocked state must last before it is reported. */
-    static final long DEADLOCK_SETTLE_NANOS = 200_000_000;
+    /** Go's checkdead for this runtime, run by the system monitor. */
+    private final Checkdead checkdead;
     private final String monitorName;
     private final Monitor monitor;
     /** The network poller, created on first {@link #poller()} call. Guarded by closeMonitor for writes. */
@@ -151,7 +145,9 @@ public final class GoRuntime implements AutoCloseable {
                 b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0));
         this.scheddetail = b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail");
         this.traceOutput = b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr;
-        this.deadlockHandler = b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler();
+        this.checkdead = new Checkdead(this, b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler(),
+                b.deadlockWakers != null ? b.deadlockWakers : DeadlockHandler::mayWakeGoroutines, goroutines,
+                live::get, created::get, exited::get);
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
         this.goroutineNames = b.goroutineNames;
         if (scheduler instanceof GmpScheduler gmp) {
@@ -515,7 +511,7 @@ public final class GoRuntime implements AutoCloseable {
                 status = 1;
             } else {
                 status = 4;
-                why = blocker instanceof WaitReason w ? w.reason() : describe(t, state);
+                why = blocker instanceof WaitReason w ? w.reason() : Traceback.describe(t, state);
             }
             sb.append("\n  G").append(t.threadId()).append(": status=").append(status).append('(').append(why)
                     .append(") m=").append(m == null ? "nil" : Long.toString(m)).append(" lockedm=nil");
@@ -531,99 +527,7 @@ public final class GoRuntime implements AutoCloseable {
         return Optional.ofNullable(monitorName);
     }
 
-    // ---------------------------------------------------------------- deadlock (Go's checkdead)
-
-    /**
-     * Go's checkdead for this runtime; see {@link DeadlockHandler}. Looks twice: the state must
-     * hold at both looks with no scheduling progress in between, and it must have lasted 200 ms
-     * (threads outside the runtime may still be starting or waking goroutines).
-     */
-    private boolean checkDeadlock() {
-        synchronized (deadlockLock) {
-            return checkDeadlockLocked();
-        }
-    }
-
-    private boolean checkDeadlockLocked() {
-        if (deadlockHandler == DeadlockHandler.OFF || closed || live.get() <= 0) {
-            return false;
-        }
-        if (!quiet()) {
-            return false;
-        }
-        long progress = progress();
-        if (!allGoroutinesBlocked() || !quiet() || progress() != progress || !allGoroutinesBlocked()) {
-            deadlockCandidate = -1;
-            return false;
-        }
-        if (deadlockReportedAt == progress) {
-            return true; // this deadlock was reported already
-        }
-        // Unlike Go, threads outside the runtime (a main thread still starting goroutines, say)
-        // can wake the goroutines: report only a state that has lasted DEADLOCK_SETTLE_NANOS.
-        long now = System.nanoTime();
-        if (deadlockCandidate != progress) {
-            deadlockCandidate = progress;
-            deadlockCandidateSince = now;
-            return false;
-        }
-        if (now - deadlockCandidateSince < DEADLOCK_SETTLE_NANOS) {
-            return false;
-        }
-        deadlockReportedAt = progress;
-        StringBuilder report = new StringBuilder(DeadlockHandler.FATAL).append("\n\n");
-        dumpGoroutines(report);
-        try {
-            deadlockHandler.onDeadlock(this, report.toString());
-        } catch (RuntimeException e) {
-            System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR, "deadlock handler failed", e);
-        }
-        return true;
-    }
-
-    /**
-     * No processor running or in a syscall, no timer pending, no thread waiting on the network
-     * poller (the network can wake it: Go's checkdead does not fire while an M blocks in netpoll).
-     */
-    private boolean quiet() {
-        MonitoredScheduler ms = scheduler.monitored();
-        if (ms != null && ms.idleProcs() != ms.maxProcs()) {
-            return false;
-        }
-        Poller np = poller;
-        if (np != null && np.hasWaiters()) {
-            return false;
-        }
-        return pendingTimers() == 0;
-    }
-
-    /** Changes whenever a goroutine was started, ended or scheduled afresh. */
-    private long progress() {
-        SchedulerStats st = scheduler.stats();
-        long ticks = 0;
-        for (SchedulerStats.Processor p : st.processors()) {
-            ticks += p.schedTick() + p.syscallTick();
-        }
-        return ticks * 31 + created.get() * 17 + exited.get();
-    }
-
-    /**
-     * Every live goroutine is parked, untimed, on a runtime primitive (a {@link WaitReason}).
-     * The registry must hold exactly the live count: a goroutine being started or ending is
-     * counted in one but not yet (or no longer) in the other, and is not blocked.
-     */
-    private boolean allGoroutinesBlocked() {
-        List<Thread> all = new ArrayList<>(goroutines);
-        if (all.isEmpty() || all.size() != live.get()) {
-            return false;
-        }
-        for (Thread t : all) {
-            if (t.getState() != Thread.State.WAITING || !(LockSupport.getBlocker(t) instanceof WaitReason)) {
-                return false;
-            }
-        }
-        return all.size() == live.get();
-    }
+    // ---------------------------------------------------------------- monitor target and dumps
 
     /** What the system monitor sees of this runtime. */
     private final class Target implements MonitorTarget {
@@ -659,7 +563,7 @@ public final class GoRuntime implements AutoCloseable {
 
         @Override
         public boolean checkDeadlock() {
-            return GoRuntime.this.checkDeadlock();
+            return checkdead.check();
         }
 
         @Override
@@ -700,58 +604,56 @@ public final class GoRuntime implements AutoCloseable {
      * @throws UncheckedIOException if writing fails
      */
     public void dumpGoroutines(Appendable out) {
-        List<Thread> threads = new ArrayList<>(goroutines);
-        threads.sort(Comparator.comparingLong(Thread::threadId));
         try {
-            if (monitorDead()) {
-                out.append("runtime: the system monitor (").append(monitorName).append(") is not running: no "
-                        + "processor is retaken, no overdue timer run, no deadlock reported\n\n");
-            }
-            for (Thread t : threads) {
-                StackTraceElement[] stack = t.getStackTrace();
-                Thread.State state = t.getState();
-                if (state == Thread.State.TERMINATED) {
-                    continue;
-                }
-                out.append("goroutine ").append(Long.toString(t.threadId())).append(" [")
-                        .append(describe(t, state)).append("]:\n");
-                for (StackTraceElement e : stack) {
-                    out.append("\t").append(e.toString()).append('\n');
-                }
-                out.append('\n');
-            }
+            noteMonitorDead(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Traceback.dump(goroutines, out);
     }
 
-    private static String describe(Thread t, Thread.State state) {
-        Object blocker = LockSupport.getBlocker(t);
-        if (blocker instanceof WaitReason w) {
-            long now = System.nanoTime();
-            String detail = w.detail();
-            String what = detail == null ? w.reason() : w.reason() + " (" + detail + ")";
-            if (w.stampIfUnset(now)) {
-                return what + ", first seen now"; // start not recorded: see WaitReason
-            }
-            return what + ", " + waited(now - w.since());
+    /** A dump's first line when the system monitor has died: nothing it did is happening. */
+    private void noteMonitorDead(Appendable out) throws IOException {
+        if (monitorDead()) {
+            out.append("runtime: the system monitor (").append(monitorName).append(") is not running: no "
+                    + "processor is retaken, no overdue timer run, no deadlock reported\n\n");
         }
-        return switch (state) {
-            case NEW, RUNNABLE -> "runnable";
-            case BLOCKED -> "monitor enter";
-            case WAITING, TIMED_WAITING -> blocker != null
-                    ? "waiting on " + blocker.getClass().getSimpleName()
-                    : (state == Thread.State.WAITING ? "waiting" : "timed waiting");
-            case TERMINATED -> "dead";
-        };
     }
 
-    private static String waited(long nanos) {
-        long ms = nanos / 1_000_000;
-        if (ms >= 60_000) {
-            return (ms / 60_000) + " minutes";
+    /**
+     * Writes a dump whose size does not grow with the number of goroutines, the one the deadlock
+     * report uses: the {@value Traceback#FULL} goroutines with the lowest ids in full, as
+     * {@link #dumpGoroutines} shows them, then, if there are more, every goroutine counted by
+     * wait reason and stack, as Go's goroutine profile ({@code debug=1}) does:
+     *
+     * <pre>
+     * ... 999990 more goroutines, not shown one by one
+     *
+     * goroutine profile: total 1000000
+     * 1000000 goroutines [chan receive], stacks read from 10000 of them:
+     * 10000 @
+     * &#9;java.base/java.lang.VirtualThread.park(VirtualThread.java:742)
+     * &#9;...
+     * </pre>
+     *
+     * <p>The counts by wait reason are exact. Reading a parked goroutine's stack costs
+     * microseconds, so stacks are read from a sample of about {@value Traceback#STACK_SAMPLES}
+     * goroutines (at least {@value Traceback#MIN_SAMPLES} per wait reason); a reason whose
+     * goroutines were not all read says {@code stacks read from N of them}, and its
+     * {@code N @} lines count that sample. At most {@value Traceback#MAX_GROUPS} stacks of
+     * {@value Traceback#MAX_FRAMES} frames are printed. A million parked goroutines take a
+     * fraction of a second; {@link #dumpGoroutines} takes minutes.
+     *
+     * @param out where to write
+     * @throws UncheckedIOException if writing fails
+     */
+    public void dumpGoroutineProfile(Appendable out) {
+        try {
+            noteMonitorDead(out);
+            Traceback.writeBounded(Traceback.census(goroutines, false), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return ms + "ms";
     }
 
     // ---------------------------------------------------------------- close
@@ -1125,6 +1027,7 @@ public final class GoRuntime implements AutoCloseable {
         private Boolean scheddetail;
         private Consumer<? super String> traceOutput;
         private DeadlockHandler deadlockHandler;
+        private Predicate<? super Thread> deadlockWakers;
 
         private Builder() {}
 
@@ -1211,6 +1114,29 @@ public final class GoRuntime implements AutoCloseable {
          */
         public Builder deadlockHandler(DeadlockHandler handler) {
             this.deadlockHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
+         * Sets which platform threads keep the deadlock report from firing: while a live
+         * platform thread for which {@code mayWake} is true exists, goroutines that are all
+         * asleep are not reported, because that thread may still wake one. The default,
+         * {@link DeadlockHandler#mayWakeGoroutines}, counts every non-daemon platform thread
+         * that runs Java code or waits with a timeout. {@code t -> false} gives Go's rule, in
+         * which only goroutines, timers and the network can wake a goroutine (a program whose
+         * platform threads never do, or a test harness whose own threads wait with timeouts);
+         * a program whose wakers run on daemon threads can count them here.
+         *
+         * <p>The predicate runs on the system monitor's thread, only when every goroutine has
+         * seemed asleep for 200 ms, with each live platform thread except the monitor's own
+         * (the runtime's machine, timer and poller threads are daemon threads); it must be
+         * quick and must not block. A predicate that throws counts the thread as a waker.
+         *
+         * @param mayWake whether a platform thread may still wake a goroutine
+         * @return this builder
+         */
+        public Builder deadlockWakers(Predicate<? super Thread> mayWake) {
+            this.deadlockWakers = Objects.requireNonNull(mayWake, "mayWake");
             return this;
         }
 

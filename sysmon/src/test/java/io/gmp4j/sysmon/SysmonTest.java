@@ -572,13 +572,19 @@ class SysmonTest {
 
     // ------------------------------------------------------------ deadlock report
 
+    // Tests that expect a report use Go's rule (deadlockWakers(t -> false)): inside JUnit, the
+    // timeout watcher and this test's own timed waits are platform threads that may wake a
+    // goroutine (this one's finally block does), so the default rule rightly never reports here.
+    // DeadlockReportTest covers the default rule in a fresh JVM.
+
     @Test
     void aRealDeadlockIsReportedOnceWithTheGoroutineDump() throws Exception {
         BlockingQueue<String> reports = new LinkedBlockingQueue<>();
         Chan<Integer> a = Chan.make();
         Chan<Integer> b = Chan.make();
         Chan<Integer> c = Chan.make();
-        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockWakers(t -> false)
+                .deadlockHandler((r, report) -> reports.add(report)).build()) {
             try {
                 rt.go(a::recv);
                 rt.go(() -> b.send(1));
@@ -603,10 +609,42 @@ class SysmonTest {
         }
     }
 
+    /**
+     * 100,000 goroutines parked at the same receive: the report shows the first few in full
+     * and counts the rest by wait reason and stack, instead of 100,000 stacks (56 MB before).
+     */
+    @Test
+    void aDeadlockOfManyGoroutinesAtOnePlaceGivesASmallGroupedReport() throws Exception {
+        int n = 100_000;
+        BlockingQueue<String> reports = new LinkedBlockingQueue<>();
+        Chan<Integer> never = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockWakers(t -> false)
+                .deadlockHandler((r, report) -> reports.add(report)).build()) {
+            try {
+                for (int i = 0; i < n; i++) {
+                    rt.go(never::recv);
+                }
+                String report = reports.poll(60, TimeUnit.SECONDS);
+                assertNotNull(report, "no deadlock report; " + rt.stats());
+                assertTrue(report.length() < 64 * 1024, () -> "report of " + report.length() + " chars:\n"
+                        + report.substring(0, 4096));
+                assertTrue(report.startsWith(DeadlockHandler.FATAL + "\n\n"), report);
+                assertTrue(report.contains("\n" + n + " goroutines [chan receive]"), report);
+                assertEquals(10, report.lines().filter(l -> l.matches("^goroutine \\d+ \\[chan receive.*")).count(),
+                        report);
+            } finally {
+                never.close();
+            }
+            assertTrue(eventually(Duration.ofSeconds(60), () -> rt.numGoroutine() == 0), () -> "goroutines left: "
+                    + rt.stats());
+        }
+    }
+
     @Test
     void noDeadlockIsReportedWhileGoroutinesWaitOnTimers() throws Exception {
         BlockingQueue<String> reports = new LinkedBlockingQueue<>();
-        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build()) {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockWakers(t -> false)
+                .deadlockHandler((r, report) -> reports.add(report)).build()) {
             CountDownLatch done = new CountDownLatch(3);
             Chan<Integer> never = Chan.make();
             rt.go(() -> {
@@ -633,7 +671,8 @@ class SysmonTest {
         BlockingQueue<String> reports = new LinkedBlockingQueue<>();
         Chan<Integer> got = Chan.make();
         CountDownLatch done = new CountDownLatch(2);
-        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockHandler((r, report) -> reports.add(report)).build();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).deadlockWakers(t -> false)
+                .deadlockHandler((r, report) -> reports.add(report)).build();
              ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             try {
                 rt.go(() -> {

@@ -45,9 +45,11 @@ public interface MonitorTarget {
     /**
      * Go's {@code checkdead}: checks whether every goroutine of the runtime is blocked on a
      * runtime primitive with nothing left that could wake it (no timer, no poller
-     * registration, no running processor or syscall); if so, and it was not reported already,
-     * calls the runtime's deadlock handler with the report. Costs a few counter reads unless
-     * every processor is idle.
+     * registration, no running processor or syscall, no platform thread that may wake one —
+     * see {@code DeadlockHandler}); if so, and it was not reported already, calls the
+     * runtime's deadlock handler with the report. Costs a few counter reads unless every
+     * processor is idle, and then a pass over the goroutines only when the state changed and
+     * no platform thread may wake one: call it about once per monitor cycle.
      *
      * @return true if the runtime is deadlocked now
      */

@@ -1,0 +1,196 @@
+package io.gmp4j.runtime;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The default rule for platform threads in the deadlock check
+ * ({@link DeadlockHandler#mayWakeGoroutines}): a non-daemon platform thread that runs Java code
+ * or waits with a timeout may still wake a goroutine; one that waits without a timeout, is
+ * blocked, or is a daemon thread does not count.
+ */
+@Timeout(value = 60, unit = SECONDS)
+class DeadlockWakersTest {
+
+    @Test
+    void aSleepingThreadMayWakeAGoroutine() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = start(false, () -> {
+            while (release.getCount() > 0) {
+                Thread.sleep(5); // the state under test: a thread in Thread.sleep
+            }
+        });
+        try {
+            awaitState(t, Thread.State.TIMED_WAITING);
+            assertTrue(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            release.countDown();
+            join(t);
+        }
+    }
+
+    @Test
+    void aThreadWaitingWithATimeoutMayWakeAGoroutine() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = start(false, () -> release.await(60, SECONDS));
+        try {
+            awaitState(t, Thread.State.TIMED_WAITING);
+            assertTrue(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            release.countDown();
+            join(t);
+        }
+    }
+
+    @Test
+    void aRunningThreadMayWakeAGoroutine() throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch running = new CountDownLatch(1);
+        Thread t = start(false, () -> {
+            running.countDown();
+            while (!stop.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        try {
+            assertTrue(running.await(10, SECONDS));
+            assertTrue(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            stop.set(true);
+            join(t);
+        }
+    }
+
+    @Test
+    void aThreadWaitingWithoutATimeoutCannotWakeAGoroutine() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = start(false, release::await);
+        try {
+            awaitState(t, Thread.State.WAITING);
+            assertFalse(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            release.countDown();
+            join(t);
+        }
+    }
+
+    @Test
+    void aThreadJoiningAGoroutineCannotWakeIt() throws Exception {
+        Chan<Integer> never = Chan.make();
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            Thread g = rt.go(never::recv);
+            Thread t = start(false, g::join);
+            try {
+                awaitState(t, Thread.State.WAITING);
+                assertFalse(DeadlockHandler.mayWakeGoroutines(t));
+            } finally {
+                never.close();
+                join(t);
+            }
+        }
+    }
+
+    @Test
+    void aThreadInAChannelReceiveCannotWakeAGoroutine() throws Exception {
+        Chan<Integer> ch = Chan.make();
+        Thread t = start(false, ch::recv);
+        try {
+            Blocking.awaitBlocked(t, "chan receive");
+            assertFalse(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            ch.close();
+            join(t);
+        }
+    }
+
+    @Test
+    void aThreadBlockedOnAMonitorCannotWakeAGoroutine() throws Exception {
+        Object lock = new Object();
+        Thread t;
+        synchronized (lock) {
+            t = start(false, () -> {
+                synchronized (lock) {
+                    lock.notifyAll(); // something to do while holding it
+                }
+            });
+            awaitState(t, Thread.State.BLOCKED);
+            assertFalse(DeadlockHandler.mayWakeGoroutines(t));
+        }
+        join(t);
+    }
+
+    @Test
+    void aDaemonThreadNeverCounts() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Thread t = start(true, () -> release.await(60, SECONDS));
+        try {
+            awaitState(t, Thread.State.TIMED_WAITING);
+            assertFalse(DeadlockHandler.mayWakeGoroutines(t));
+        } finally {
+            release.countDown();
+            join(t);
+        }
+    }
+
+    @Test
+    void theRuntimesOwnThreadsAreDaemonThreads() {
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).build()) {
+            rt.go(() -> {}); // machines start
+            for (Thread t : Checkdead.platformThreads()) {
+                if (t.getName().startsWith("gmp4j-")) {
+                    assertTrue(t.isDaemon(), t + " is a runtime thread but not a daemon");
+                }
+            }
+        }
+    }
+
+    @Test
+    void platformThreadsListsThisThreadAndNoVirtualThread() throws Exception {
+        Thread[] all = Checkdead.platformThreads();
+        boolean self = false;
+        for (Thread t : all) {
+            assertFalse(t.isVirtual(), t.toString());
+            self |= t == Thread.currentThread();
+        }
+        assertTrue(self, "the calling thread is not listed");
+    }
+
+    private interface Body {
+        void run() throws Exception;
+    }
+
+    private static Thread start(boolean daemon, Body body) {
+        return Thread.ofPlatform().daemon(daemon).start(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    /** Bounded polling until {@code t} is in {@code state}. */
+    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + SECONDS.toNanos(10);
+        CountDownLatch never = new CountDownLatch(1);
+        while (t.getState() != state) {
+            if (System.nanoTime() > deadline) {
+                fail(t + " never reached " + state + "; it is " + t.getState());
+            }
+            never.await(1, java.util.concurrent.TimeUnit.MILLISECONDS); // pacing only
+        }
+    }
+
+    private static void join(Thread t) throws InterruptedException {
+        assertTrue(t.join(Duration.ofSeconds(10)), t + " did not end");
+    }
+}
