@@ -10,7 +10,9 @@ import java.util.random.RandomGenerator;
  * chunk, then holds its processor in a CPU loop without any runtime call, so the system monitor
  * (on gmp) retires the processor and hands its queue to another machine while the spawner goes
  * on pushing into the retired one. Every spawned goroutine sets its own bit: a bit set twice is
- * a goroutine run twice, a bit never set is a goroutine lost.
+ * a goroutine run twice, a bit never set is a goroutine lost. On {@code fifo} and {@code jdk},
+ * which never preempt, a spawner holds its worker for the whole burst (with one worker, every
+ * other goroutine waits up to a second or two: the episodes' "longest without progress").
  */
 final class SpawnBurst extends Episode {
     private final int total;
@@ -49,6 +51,7 @@ final class SpawnBurst extends Episode {
             for (; i < end; i++) {
                 int index = i;
                 go(() -> ran(index));
+                step(); // spawning is progress: on fifo and jdk nothing else runs on this worker meanwhile
             }
             spawned.addAndGet(chunk);
             int pick = r.nextInt(4);

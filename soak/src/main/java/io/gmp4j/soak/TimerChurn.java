@@ -19,17 +19,23 @@ import java.util.random.RandomGenerator;
  * Timers used the way programs use them, checked against Go 1.23's rules: goroutines that
  * reset, stop and wait on a {@code Timer} ({@code stop()}/{@code reset()} report exactly whether
  * it was active; no value from before a stop or reset is ever received; a value never comes
- * before the deadline and always within a second after it), {@code afterFunc}s stopped at random
+ * before the deadline, and comes), {@code afterFunc}s stopped at random
  * (a true stop means it never runs, a false one that it runs exactly once — checked again when
  * the phase ends), a {@code Ticker} reset and stopped (nothing after the stop), and sleepers
  * ({@code Go.sleep} never returns early).
  */
 final class TimerChurn extends Episode {
-    /** How long past its deadline a timer may take to fire before it counts as lost. */
-    private static final Duration LATE = Duration.ofSeconds(1);
+    /**
+     * How long past its deadline a timer may take before it counts as lost: the episode stall
+     * limit (10 s by default). Not a latency bound: a firing is delivered by a goroutine when the
+     * channel is busy, an afterFunc runs in one, and on the fifo and jdk schedulers a goroutine
+     * can wait most of a second behind a 150,000-goroutine burst; the lateness seen is reported.
+     */
+    private final Duration lost;
 
     TimerChurn(Phase phase, int number, long seed) {
         super(phase, "timers", number, seed);
+        lost = Duration.ofMillis(phase.run.options.episodeStallMillis());
     }
 
     @Override
@@ -80,11 +86,11 @@ final class TimerChurn extends Episode {
             switch (r.nextInt(4)) {
                 case 0 -> {
                     if (armed) {
-                        Instant v = recvWithin(t.c(), Duration.ofNanos(d).plus(LATE));
+                        Instant v = recvWithin(t.c(), Duration.ofNanos(d).plus(lost));
                         Instant due = armedAt.plusNanos(d);
                         if (v == null) {
-                            fail("a timer of " + d / 1000 + " us did not fire within " + LATE.toMillis()
-                                    + " ms of its deadline");
+                            fail("a timer of " + d / 1000 + " us did not fire within " + lost.toMillis()
+                                    + " ms of its deadline: lost");
                             return;
                         }
                         if (v.isBefore(due.minus(ContextTree.CLOCK_SLACK))) {
@@ -168,13 +174,13 @@ final class TimerChurn extends Episode {
             }
         }
         // Every function not stopped must run (in its own goroutine, not counted by the episode).
-        long deadline = System.nanoTime() + longest + LATE.toNanos();
+        long deadline = System.nanoTime() + longest + lost.toNanos();
         for (int i = 0; i < n; i++) {
             while (!stopped.get(i) && runs.get(i).get() == 0 && System.nanoTime() - deadline < 0) {
                 Go.sleep(Duration.ofMillis(1));
             }
         }
-        checkAfterFuncs(runs, stopped, "within " + LATE.toMillis() + " ms of its time");
+        checkAfterFuncs(runs, stopped, "within " + lost.toMillis() + " ms of its time");
         phase.endChecks.add(() -> checkAfterFuncs(runs, stopped, "by the end of the phase"));
     }
 
@@ -200,9 +206,9 @@ final class TimerChurn extends Episode {
                 period = TimeUnit.MICROSECONDS.toNanos(500 + r.nextInt(5000));
                 tk.reset(Duration.ofNanos(period));
             }
-            Instant v = recvWithin(tk.c(), Duration.ofNanos(period).plus(LATE));
+            Instant v = recvWithin(tk.c(), Duration.ofNanos(period).plus(lost));
             if (v == null) {
-                fail("a ticker of " + period / 1000 + " us gave no tick for " + LATE.toMillis() + " ms");
+                fail("a ticker of " + period / 1000 + " us gave no tick for " + lost.toMillis() + " ms");
                 tk.stop();
                 return;
             }

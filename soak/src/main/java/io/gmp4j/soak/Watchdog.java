@@ -110,6 +110,7 @@ final class Watchdog implements Runnable {
                 traces[traceNext++ % TRACES] = line;
             }
             boolean inFlight = false;
+            java.util.List<Episode> flight = new java.util.ArrayList<>();
             for (Episode e : p.active) {
                 if (e.isFinished()) {
                     continue;
@@ -119,9 +120,9 @@ final class Watchdog implements Runnable {
                 if (progress != e.seenProgress) {
                     e.seenProgress = progress;
                     e.seenAtNanos = now;
-                    continue;
                 }
                 long quiet = now - e.seenAtNanos;
+                flight.add(e);
                 if (quiet / 1_000_000 > p.longestQuietMillis) {
                     p.longestQuietMillis = quiet / 1_000_000;
                 }
@@ -143,11 +144,10 @@ final class Watchdog implements Runnable {
                 phaseStallReported = true;
                 stalls++;
                 StringBuilder sb = new StringBuilder();
-                for (Episode e : p.active) {
-                    if (!e.isFinished()) {
-                        sb.append("\n  ").append(e.name()).append(": ").append(e.pending())
-                                .append(" goroutine(s) alive; ").append(e.state());
-                    }
+                for (Episode e : flight) { // those unfinished at the check (states as of now)
+                    sb.append("\n  ").append(e.name()).append(": ").append(e.pending())
+                            .append(" goroutine(s) alive, no progress for ").append((now - e.seenAtNanos) / 1_000_000)
+                            .append(" ms; ").append(e.state());
                 }
                 run.fail(p.label() + ": STALL: no episode made progress for " + (now - seenTotalAt) / 1_000_000
                         + " ms (limit " + run.options.stallMillis() + " ms); in flight:" + sb);
