@@ -73,6 +73,16 @@ public final class NioPoller implements Poller {
     private final AtomicLong readied = new AtomicLong();
     private final AtomicLong requested = new AtomicLong();
     private final AtomicBoolean wakeRequested = new AtomicBoolean();
+    /**
+     * A wake-up was asked for and no blocking poll has consumed it yet (Go's netpollWakeSig).
+     * Set by any thread before it wakes the selector; taken by a blocking poll, under pollLock,
+     * right before it would block. Needed because a wake-up cannot live in the selector alone:
+     * {@code selectNow()} — a non-blocking poll, a deregistration — clears a pending
+     * {@code Selector.wakeup()}, and the timer waiter may ask for one (a timer came due sooner)
+     * before it reaches select. Like Go, a blocking poll may so return once for a wake-up meant
+     * for an earlier one (a spurious return: its caller polls again).
+     */
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private final AtomicReference<Thread> waker = new AtomicReference<>();
 
     NioPoller(PollerTarget target) {
@@ -137,7 +147,11 @@ public final class NioPoller implements Poller {
                         long ms = delayNanos < 0 ? 0
                                 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(delayNanos > Long.MAX_VALUE - 999_999
                                         ? Long.MAX_VALUE : delayNanos + 999_999));
-                        selector.select(d, ms);
+                        if (wakePending.getAndSet(false)) {
+                            selector.selectNow(d); // woken before blocking: deliver what is ready, return
+                        } else {
+                            selector.select(d, ms); // a wake-up from now on interrupts it or is pending for it
+                        }
                     }
                 } finally {
                     selecting = false;
@@ -197,6 +211,7 @@ public final class NioPoller implements Poller {
     @Override
     public void wakeup() {
         wakeups.incrementAndGet();
+        wakePending.set(true);
         if (!Thread.currentThread().isVirtual()) {
             selector.wakeup();
         } else if (!wakeRequested.getAndSet(true)) {
@@ -236,8 +251,14 @@ public final class NioPoller implements Poller {
     @Override
     public void monitorTick() {
         if (selecting && !requests.isEmpty()) {
-            selector.wakeup();
+            breakSelect();
         }
+    }
+
+    /** Wakes a blocking select from a platform thread, or the next one if none blocks yet (see {@link #wakePending}). */
+    private void breakSelect() {
+        wakePending.set(true);
+        selector.wakeup();
     }
 
     /** Whether a thread blocks in select now (diagnostics, tests). */
@@ -325,7 +346,7 @@ public final class NioPoller implements Poller {
         while (!requests.isEmpty()) {
             if (!pollLock.tryLock()) {
                 if (selecting) {
-                    selector.wakeup();
+                    breakSelect();
                 }
                 return;
             }
