@@ -87,7 +87,7 @@ public final class DeadlockProbe {
                     System.out.println("goroutines did not all park");
                     System.exit(3);
                 }
-                Thread.sleep(1);
+                Thread.onSpinWait(); // bounded poll on the goroutine's state (deadline above)
             }
         }
     }
