@@ -1251,13 +1251,18 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         return null;
     }
 
-    /** A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}). */
+    /**
+     * A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}).
+     * Committed on the machine's thread, which also carries goroutines: see
+     * {@link CarrierEventWriter} for why it first prepares the thread's event writer.
+     */
     private static void commitSteal(Processor p, Processor victim) {
         StealEvent e = new StealEvent();
         if (e.shouldCommit()) {
             e.thief = p.id;
             e.victim = victim.id;
             e.count = p.lastStolen;
+            CarrierEventWriter.prepare();
             e.commit();
         }
     }
