@@ -27,18 +27,20 @@ import java.util.regex.Pattern;
  * on A's processor), then loops without a runtime call until B has run. B can only run once
  * the monitor has taken the processor from A's machine and handed it to another machine: after
  * 10 ms without a schedule tick it requests preemption, one monitor cycle later it hands off.
- * Two times are printed, to B's first instruction: from A's first instruction (A's schedule
- * tick, which the monitor watches) and from the start of A's loop. The 10 ms are Go's rule, the
- * rest is the monitor's cadence and the cost of the path. The child repeats this ({@code
- * handoffs} times in all); the first is the cold path, the others the warm one. If A's own
- * first runtime call ({@code Go.go}) is slow enough, the preemption request is honoured there,
- * before A's loop, and the monitor starts over: the child prints the number of requests.
+ * The 10 ms are Go's rule, the rest is the monitor's cadence and the cost of the path. Three
+ * times are printed, each to B's first instruction: from {@code go(A)} (A is the JVM's first
+ * goroutine in the first hand-off, so this includes its start), from A's first instruction,
+ * and from the start of A's loop. The child repeats this ({@code handoffs} times in all); the
+ * first is the cold path, the others the warm one. The monitor watches A's schedule tick, set
+ * before A's first instruction: when A's start and its first runtime call ({@code Go.go}) take
+ * long enough, the preemption request lands in that call, before A's loop, and the monitor
+ * starts its 10 ms over: the child prints how many requests the hand-off took.
  *
- * <p>Classes and threads: the child runs with {@code -Xlog:class+load,os+thread}; A loads a
- * marker class first and B one right after it ran, so the log lines between the two markers
- * are the classes the JVM loaded during the hand-off, on any thread (a count free of timing
- * noise), and the first thread started in between is the machine the monitor started for the
- * processor (from its start to B: the cost of a new machine and its first goroutine).
+ * <p>Classes and threads: the child runs with {@code -Xlog:class+load,os+thread}; it loads a
+ * marker class right before {@code go(A)} and B one right after it ran, so the log lines between
+ * the two markers are the classes the JVM loaded during the hand-off, on any thread (a count
+ * free of timing noise), and the last thread started in between is the machine the monitor
+ * started for the processor (from its start to B: a new machine and its first goroutine).
  *
  * <p>Run (the driver starts the child JVMs; arguments after {@code --} go to each child JVM,
  * e.g. {@code -XX:StartFlightRecording} or {@code -Xint}):
@@ -96,16 +98,16 @@ public final class ColdHandoff {
         String java = ProcessHandle.current().info().command().orElse("java");
         System.out.printf("ColdHandoff: %d fresh JVMs, %d hand-offs each, child flags %s, java %s, %d CPUs%n",
                 runs, handoffs, jvmFlags, Runtime.version(), Runtime.getRuntime().availableProcessors());
-        double[] first = new double[runs];
-        double[] warm = new double[runs];
-        double[] firstLoop = new double[runs];
-        double[] warmLoop = new double[runs];
+        String[] keys = {"go", "start", "loop"};
+        double[][] first = new double[keys.length][runs];
+        double[][] later = new double[keys.length][runs];
         int[] requests = new int[runs];
-        double[] decision = new double[runs];
+        double[] machineToB = new double[runs];
         int[] firstClasses = new int[runs];
         int[] warmClasses = new int[runs];
         List<String> lastFirstWindow = List.of();
-        Pattern line = Pattern.compile("first=([0-9.]+) ms \\(from the loop ([0-9.]+) ms, preemption requests (\\d+).*warm median=([0-9.]+) ms \\(from the loop ([0-9.]+) ms");
+        Pattern line = Pattern.compile("first: go=([0-9.]+) start=([0-9.]+) loop=([0-9.]+) requests=(\\d+) machines=(\\d+); "
+                + "later \\(median\\): go=([0-9.]+) start=([0-9.]+) loop=([0-9.]+);");
         for (int r = 0; r < runs; r++) {
             Path log = Files.createTempFile("gmp4j-cold-handoff", ".log");
             try {
@@ -129,36 +131,34 @@ public final class ColdHandoff {
                 if (!m.find()) {
                     throw new IllegalStateException("unexpected child output:\n" + out);
                 }
-                first[r] = Double.parseDouble(m.group(1));
-                firstLoop[r] = Double.parseDouble(m.group(2));
-                requests[r] = Integer.parseInt(m.group(3));
-                warm[r] = Double.parseDouble(m.group(4));
-                warmLoop[r] = Double.parseDouble(m.group(5));
+                for (int k = 0; k < keys.length; k++) {
+                    first[k][r] = Double.parseDouble(m.group(1 + k));
+                    later[k][r] = Double.parseDouble(m.group(6 + k));
+                }
+                requests[r] = Integer.parseInt(m.group(4));
                 List<String> lines = Files.readAllLines(log);
                 List<String> w1 = window(lines, FirstStart.class, FirstEnd.class);
                 List<String> w2 = window(lines, WarmStart.class, WarmEnd.class);
-                decision[r] = fromThreadStart(lines, FirstStart.class, FirstEnd.class);
+                machineToB[r] = fromThreadStart(lines, FirstStart.class, FirstEnd.class);
                 firstClasses[r] = w1.size();
                 warmClasses[r] = w2.size();
                 lastFirstWindow = w1;
-                System.out.printf("run %2d: %s  machine start to B %.2f ms; classes loaded: first %d, second %d%n",
-                        r + 1, out.strip(), decision[r], w1.size(), w2.size());
+                System.out.printf("run %2d: %s; new machine's start to B %.2f ms; classes loaded: first %d, second %d%n",
+                        r + 1, out.strip(), machineToB[r], w1.size(), w2.size());
             } finally {
                 Files.deleteIfExists(log);
             }
         }
-        System.out.printf("first hand-off, from A's start:  median %.1f ms, range %.1f–%.1f ms; from A's loop: median %.1f ms, range %.1f–%.1f ms%n",
-                median(first), min(first), max(first), median(firstLoop), min(firstLoop), max(firstLoop));
-        System.out.printf("  classes loaded: median %d, range %d–%d; preemption requests: median %d, range %d–%d (2: the first was "
-                        + "honoured by A's own runtime call before its loop, and the monitor started over)%n",
-                median(firstClasses), min(firstClasses), max(firstClasses), median(requests), min(requests), max(requests));
-        System.out.printf("  from the start of the new machine's thread to B: median %.2f ms, range %.2f–%.2f ms%n",
-                median(decision), min(decision), max(decision));
-        System.out.printf("later hand-offs (per JVM: median of hand-offs 2..%d), from A's start: median %.1f ms, range %.1f–%.1f ms; "
-                        + "from A's loop: median %.1f ms, range %.1f–%.1f ms%n", handoffs,
-                median(warm), min(warm), max(warm), median(warmLoop), min(warmLoop), max(warmLoop));
-        System.out.printf("  classes loaded in the second hand-off: median %d, range %d–%d%n",
-                median(warmClasses), min(warmClasses), max(warmClasses));
+        System.out.println("hand-off times in ms, to B's first instruction (median, range over the JVMs):");
+        for (int k = 0; k < keys.length; k++) {
+            System.out.printf("  from %-5s first %5.1f (%.1f–%.1f)   later %5.1f (%.1f–%.1f)%n", keys[k],
+                    median(first[k]), min(first[k]), max(first[k]), median(later[k]), min(later[k]), max(later[k]));
+        }
+        System.out.printf("first hand-off: preemption requests median %d (%d–%d); classes loaded median %d (%d–%d), "
+                        + "second hand-off %d (%d–%d); new machine's thread start to B %.2f ms (%.2f–%.2f)%n",
+                median(requests), min(requests), max(requests), median(firstClasses), min(firstClasses),
+                max(firstClasses), median(warmClasses), min(warmClasses), max(warmClasses),
+                median(machineToB), min(machineToB), max(machineToB));
         if (verbose) {
             System.out.println("classes loaded during the first hand-off of the last JVM:");
             lastFirstWindow.forEach(s -> System.out.println("  " + s));
@@ -173,8 +173,8 @@ public final class ColdHandoff {
     }
 
     /**
-     * Milliseconds from the first platform thread started after the start marker (the machine
-     * the monitor starts for the handed-off processor: its decision) to the end marker, or -1.
+     * Milliseconds from the last platform thread started between the markers (the machine the
+     * monitor started for the handed-off processor) to the end marker, or -1.
      */
     private static double fromThreadStart(List<String> lines, Class<?> start, Class<?> end) {
         Pattern stamp = Pattern.compile("^\\[(\\d+)ns\\] (.*)$");
@@ -188,7 +188,7 @@ public final class ColdHandoff {
             String text = m.group(2);
             if (text.startsWith(start.getName() + " ")) {
                 in = true;
-            } else if (in && started < 0 && text.startsWith("Thread ") && text.contains(" started (pthread id")) {
+            } else if (in && text.startsWith("Thread ") && text.contains(" started (pthread id")) {
                 started = Long.parseLong(m.group(1));
             } else if (in && text.startsWith(end.getName() + " ")) {
                 return started < 0 ? -1 : (Long.parseLong(m.group(1)) - started) / 1e6;
@@ -222,7 +222,8 @@ public final class ColdHandoff {
     // ------------------------------------------------------------------ child JVM
 
     private static void child(int handoffs) throws Exception {
-        double[] ms = new double[handoffs];
+        double[] fromGo = new double[handoffs];
+        double[] fromStart = new double[handoffs];
         double[] fromLoop = new double[handoffs];
         long[] requests = new long[handoffs];
         int[] newMachines = new int[handoffs];
@@ -237,46 +238,50 @@ public final class ColdHandoff {
                 if (after.handoffs() != before.handoffs() + 1) {
                     throw new IllegalStateException("expected one hand-off, saw " + (after.handoffs() - before.handoffs()));
                 }
-                ms[i] = (t[2] - t[0]) / 1e6;
-                fromLoop[i] = (t[2] - t[1]) / 1e6;
+                fromGo[i] = (t[3] - t[0]) / 1e6;
+                fromStart[i] = (t[3] - t[1]) / 1e6;
+                fromLoop[i] = (t[3] - t[2]) / 1e6;
                 requests[i] = after.preemptRequests() - before.preemptRequests();
                 newMachines[i] = after.threads() - before.threads();
             }
         }
-        double[] later = Arrays.copyOfRange(ms, 1, ms.length);
-        double[] laterFromLoop = Arrays.copyOfRange(fromLoop, 1, fromLoop.length);
         StringBuilder all = new StringBuilder();
         for (int i = 0; i < handoffs; i++) {
-            all.append(i == 0 ? "" : " ").append(String.format("%.1f", ms[i]));
+            all.append(i == 0 ? "" : " ").append(String.format("%.1f", fromGo[i]));
         }
-        System.out.printf("first=%.1f ms (from the loop %.1f ms, preemption requests %d, new machines %d), "
-                        + "warm median=%.1f ms (from the loop %.1f ms) [%s]%n",
-                ms[0], fromLoop[0], requests[0], newMachines[0], median(later), median(laterFromLoop), all);
+        System.out.printf("first: go=%.1f start=%.1f loop=%.1f requests=%d machines=%d; later (median): go=%.1f start=%.1f "
+                        + "loop=%.1f; all from go: [%s] ms%n",
+                fromGo[0], fromStart[0], fromLoop[0], requests[0], newMachines[0], median(later(fromGo)),
+                median(later(fromStart)), median(later(fromLoop)), all);
     }
 
-    /**
-     * One hand-off: times of A's first instruction, of A's loop start and of B's first
-     * instruction (System.nanoTime).
-     */
+    private static double[] later(double[] xs) {
+        return Arrays.copyOfRange(xs, 1, xs.length);
+    }
+
+    /** One hand-off: System.nanoTime at go(A), at A's first instruction, at A's loop, at B's first instruction. */
     private static long[] handoff(GoRuntime rt, String startMarker, String endMarker) throws Exception {
         AtomicBoolean ran = new AtomicBoolean();
-        long[] t = new long[3];
+        long[] t = new long[4];
         CountDownLatch done = new CountDownLatch(2);
-        rt.go(() -> {
-            load(startMarker);
-            t[0] = System.nanoTime();
-            Go.go(() -> {
-                t[2] = System.nanoTime();
-                load(endMarker);
-                ran.set(true);
-                done.countDown();
-            });
+        Runnable b = () -> {
+            t[3] = System.nanoTime();
+            load(endMarker);
+            ran.set(true);
+            done.countDown();
+        };
+        Runnable a = () -> {
             t[1] = System.nanoTime();
+            Go.go(b);
+            t[2] = System.nanoTime();
             while (!ran.get()) {
                 Thread.onSpinWait(); // holds the processor: no runtime call
             }
             done.countDown();
-        });
+        };
+        load(startMarker);
+        t[0] = System.nanoTime();
+        rt.go(a);
         if (!done.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("no hand-off within 30 s");
         }
