@@ -48,15 +48,18 @@ final class CarrierEventWriter {
             Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElseThrow();
             Module self = CarrierEventWriter.class.getModule();
             MethodHandle addOpens = MethodHandles.privateLookupIn(Module.class, MethodHandles.lookup())
-                    .findVirtual(Module.class, "implAddOpens", MethodType.methodType(void.class, String.class, Module.class));
+                    .findVirtual(Module.class, "implAddOpens",
+                            MethodType.methodType(void.class, String.class, Module.class));
             addOpens.invoke(jfr, "jdk.jfr.internal", self);
             addOpens.invoke(jfr, "jdk.jfr.internal.event", self);
-            Class<?> jvm = Class.forName("jdk.jfr.internal.JVM", true, ClassLoader.getPlatformClassLoader());
-            Class<?> writer = Class.forName("jdk.jfr.internal.event.EventWriter", true, ClassLoader.getPlatformClassLoader());
+            ClassLoader platform = ClassLoader.getPlatformClassLoader();
+            Class<?> jvm = Class.forName("jdk.jfr.internal.JVM", true, platform);
+            Class<?> writer = Class.forName("jdk.jfr.internal.event.EventWriter", true, platform);
             getWriter = MethodHandles.privateLookupIn(jvm, MethodHandles.lookup())
                     .findStatic(jvm, "getEventWriter", MethodType.methodType(writer))
                     .asType(MethodType.methodType(Object.class));
-            valid = MethodHandles.privateLookupIn(writer, MethodHandles.lookup()).findVarHandle(writer, "valid", boolean.class);
+            valid = MethodHandles.privateLookupIn(writer, MethodHandles.lookup())
+                    .findVarHandle(writer, "valid", boolean.class);
         } catch (Throwable e) {
             getWriter = null;
             valid = null;
