@@ -9,26 +9,28 @@ import java.lang.invoke.VarHandle;
  * Keeps JFR events that a machine commits on its own platform thread (the {@code io.gmp4j.Steal}
  * event) from being dropped after a goroutine ran on that thread.
  *
- * <h2>The JDK bug</h2>
+ * <h2>The JDK behaviour</h2>
  * JFR gives each platform thread one event writer, shared with every virtual thread mounted on
  * it; when the writer is fetched on a thread other than the one it last wrote for, the JVM
- * stamps it with the new thread's id. In JDK 25 (up to 25.0.3 at least) the non-intrinsic path
- * of that fetch ({@code JVM.getEventWriter()} run by the interpreter or C1: HotSpot's
- * {@code JfrJavaEventWriter::event_writer}) also stores "pin virtual thread" into the writer,
- * at the offset of its {@code valid} field (the offset was looked up by the wrong name,
- * JDK-8391824). On a platform thread that value is false: the writer goes invalid, and the next
- * event written on it is silently discarded ({@code EventWriter.endEvent} then makes the writer
- * valid again). So on a machine, the first event committed after a goroutine committed one —
- * with {@code jdk.VirtualThreadStart} enabled, every goroutine start does — is lost: a recording
- * kept 1–2 steal events for about 1,000 steals. Only C2's intrinsic gets it right, and the steal
- * path rarely runs often enough to be compiled by C2. Events committed by virtual threads, and
- * by platform threads that never carry one (the system monitor), are not affected.
+ * stamps it with the new thread's id. Observed on Temurin 25.0.3: when that fetch runs outside
+ * C2-compiled code ({@code JVM.getEventWriter()} in the interpreter or C1), the writer of a
+ * platform thread comes back with {@code valid == false} (a dump of the writer right after the
+ * fetch shows it; its {@code pinVirtualThread} flag never changes), so the next event written
+ * on it is silently discarded ({@code EventWriter.endEvent} then makes the writer valid
+ * again). On a machine, the first event committed after a goroutine committed one — with
+ * {@code jdk.VirtualThreadStart} enabled, every goroutine start does — is lost: a recording
+ * kept 1–2 steal events for about 1,000 steals. With C2 only, nearly all are kept; with
+ * {@code -Xint} or C1 only, nearly none. A plain JDK program shows the same (a platform thread
+ * that carries virtual threads which commit events loses its own next event), so this is the
+ * JDK's behaviour, not gmp4j's. Events committed by virtual threads, and by platform threads
+ * that never carry one (the system monitor), are not affected.
  *
  * <h2>The work-around</h2>
  * Before committing, {@link #prepare()} fetches the writer itself (so any switch of thread id
  * happens now, not inside the commit) and marks it valid again if that fetch invalidated it.
- * Between two events a writer is always valid — JFR invalidates one only for the write attempt
- * in progress — so this restores the JDK's own invariant; once the JDK is fixed it does nothing.
+ * Between two events a writer is valid — {@code endEvent} itself sets it valid again after a
+ * discarded event and writes the next one at the same position — so this does early what the
+ * JDK does after losing the event; when the fetch leaves the writer valid it does nothing.
  * It needs JFR's internal packages, which gmp4j opens to itself through {@code java.lang}
  * (already open to it, see {@link JdkAccess}); if that fails, {@link #prepare()} does nothing
  * and the JDK's behaviour stands.
