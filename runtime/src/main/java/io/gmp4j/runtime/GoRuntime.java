@@ -130,12 +130,27 @@ public final class GoRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean terminated;
 
+    /**
+     * Loads and links the {@link Go} facade here, on the builder's thread: otherwise the first
+     * goroutine to call it (to start another, say) loads it, 1–2 ms in a fresh JVM, and if that
+     * goroutine goes on to hold its processor, the system monitor's preemption request can land
+     * in that first call and start the monitor's 10 ms over (see {@code ColdHandoff} in benchmarks).
+     */
+    private static void warmGoFacade() {
+        try {
+            Class.forName(Go.class.getName(), true, Go.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new InternalError(e);
+        }
+    }
+
     private GoRuntime(Builder b) {
         this.maxProcs = b.maxProcs > 0 ? b.maxProcs : defaultMaxProcs();
         SchedulerProvider provider = provider(b.scheduler != null ? b.scheduler
                 : System.getProperty("gmp4j.scheduler", "gmp").trim()); // one rule: builder, else property, else gmp
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
+        warmGoFacade();
         int maxMachines = b.maxMachines > 0 ? b.maxMachines : defaultMaxMachines();
         if (maxMachines < maxProcs) {
             throw new IllegalArgumentException("maxMachines: " + maxMachines + " is below maxProcs (" + maxProcs
@@ -367,7 +382,9 @@ public final class GoRuntime implements AutoCloseable {
     private Thread newGoroutineThread(Runnable body) {
         Thread t = scheduler.newThread(body);
         if (goroutineNames) {
-            t.setName("goroutine-" + t.threadId()); // as logs, jcmd and JFR show it; Go's "goroutine N"
+            // As logs, jcmd and JFR show it; Go's "goroutine N". Not '+': the JDK links each '+'
+            // site at its first run (~2 ms for the first of a JVM), here on the first go().
+            t.setName("goroutine-".concat(Long.toString(t.threadId())));
         }
         if (uncaughtExceptionHandler != null) {
             t.setUncaughtExceptionHandler(uncaughtExceptionHandler);
