@@ -146,7 +146,8 @@ public final class GoRuntime implements AutoCloseable {
 
     private GoRuntime(Builder b) {
         this.maxProcs = b.maxProcs > 0 ? b.maxProcs : defaultMaxProcs();
-        SchedulerProvider provider = provider(b.scheduler != null ? b.scheduler
+        SchedulerProvider provider = b.schedulerProvider != null ? b.schedulerProvider
+                : provider(b.scheduler != null ? b.scheduler
                 : System.getProperty("gmp4j.scheduler", "gmp").trim()); // one rule: builder, else property, else gmp
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
@@ -1056,7 +1057,14 @@ public final class GoRuntime implements AutoCloseable {
     private static Map<String, SchedulerProvider> providers() {
         Map<String, SchedulerProvider> map = new TreeMap<>();
         for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader())) {
-            map.putIfAbsent(p.name(), p);
+            SchedulerProvider twin = map.putIfAbsent(p.name(), p);
+            if (twin != null && twin.getClass() != p.getClass()) {
+                throw new IllegalStateException("scheduler: two providers are named '" + p.name() + "' ("
+                        + twin.getClass().getName() + " in " + twin.getClass().getModule() + ", "
+                        + p.getClass().getName() + " in " + p.getClass().getModule()
+                        + "): rename one, remove one from the module path, or pass the one you mean to "
+                        + "GoRuntime.builder().scheduler(SchedulerProvider)");
+            }
         }
         return map;
     }
@@ -1136,6 +1144,7 @@ public final class GoRuntime implements AutoCloseable {
         private boolean goroutineNames = true;
         /** Null: {@code -Dgmp4j.scheduler}, else {@code gmp}. */
         private String scheduler;
+        private SchedulerProvider schedulerProvider;
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private int maxMachines;
         private Boolean monitor;
@@ -1283,6 +1292,21 @@ public final class GoRuntime implements AutoCloseable {
          */
         public Builder scheduler(String providerName) {
             this.scheduler = Objects.requireNonNull(providerName, "providerName");
+            this.schedulerProvider = null;
+            return this;
+        }
+
+        /**
+         * Uses {@code provider} itself, found by no lookup: a provider that is not registered
+         * as a service (a test's, one built with settings, one on the class path without
+         * {@code META-INF/services}). Replaces an earlier {@link #scheduler(String)}.
+         *
+         * @param provider the provider; its {@code create} is called once by {@link #build()}
+         * @return this builder
+         */
+        public Builder scheduler(SchedulerProvider provider) {
+            this.schedulerProvider = Objects.requireNonNull(provider, "provider");
+            this.scheduler = null;
             return this;
         }
 

@@ -1,0 +1,19 @@
+package io.gmp4j.tck;
+
+import io.gmp4j.runtime.spi.SchedulerProvider;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** gmp4j's built-in {@code fifo} scheduler passes the kit, with the capabilities it declares. */
+class FifoTckTest extends SchedulerTck {
+    @Override
+    protected SchedulerProvider provider() {
+        return provider("fifo");
+    }
+
+    @Override
+    protected Set<Capability> capabilities() {
+        return EnumSet.of(Capability.MAX_PROCS);
+    }
+}
