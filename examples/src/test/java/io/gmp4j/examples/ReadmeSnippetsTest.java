@@ -26,7 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * would ({@code java @gmp4j.args -p ... -m}) and its output compared with the {@code text}
  * block that follows it; any other complete compilation unit is compiled as it is; a fragment is
  * compiled as the body of a method (its {@code import} lines hoisted) with the gmp4j packages
- * imported. The compiler and the program run in child processes of the JDK running the tests.
+ * imported; blocks are compiled with {@code --enable-preview}, as the README says for a preview
+ * API. The compiler and the program run in child processes of the JDK running the tests.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReadmeSnippetsTest {
@@ -159,7 +160,9 @@ class ReadmeSnippetsTest {
             file = Files.writeString(dir.resolve("Snippet.java"), imports + "class Snippet {\n"
                     + "    @SuppressWarnings(\"unused\") static void snippet() throws Exception {\n" + code + "    }\n}\n");
         }
-        javac("compiling README.md:" + b.line(), dir.resolve("out"), List.of("--module-path", modulePath(),
+        // --enable-preview: a block may show a JDK 25 preview API (StructuredTaskScope).
+        javac("compiling README.md:" + b.line(), dir.resolve("out"), List.of("--enable-preview", "--release",
+                Integer.toString(Runtime.version().feature()), "--module-path", modulePath(),
                 "--add-modules", "io.gmp4j.runtime,io.gmp4j.patterns,io.gmp4j.netpoll"), List.of(file));
         assertFalse(Files.notExists(dir.resolve("out")), "README.md:" + b.line() + ": nothing compiled");
     }

@@ -1,5 +1,6 @@
 package io.gmp4j.netpoll;
 
+import io.gmp4j.runtime.GoRuntime;
 import io.gmp4j.netpoll.internal.NioPoller;
 import io.gmp4j.netpoll.internal.PollDesc;
 
@@ -39,8 +40,12 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>Sockets belong to the runtime of the goroutine that creates them (the default runtime from
- * other threads); that runtime's scheduler polls them. They may be used from any thread. The
+ * <p>Sockets belong to the runtime of the goroutine that creates them; from a thread that is not
+ * a goroutine, to the one open runtime ({@link GoRuntime#forCaller()}: an
+ * {@link IllegalStateException} if several are open), or to the runtime passed to the overloads
+ * that take one ({@link #listen(GoRuntime, SocketAddress)}, {@link #dial(GoRuntime, SocketAddress, Duration)},
+ * {@link #listenPacket(GoRuntime, SocketAddress)}). That runtime's scheduler polls them. They may
+ * be used from any thread. The
  * runtime needs the {@code io.gmp4j.netpoll} module on the module path (it provides the
  * poller); closing a runtime fails the operations of its sockets still open.
  */
@@ -58,9 +63,25 @@ public final class Net {
      * @return the listener
      * @throws BindException if the address is in use or not local
      * @throws IOException   for other failures; the message names the address
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static Listener listen(SocketAddress address) throws IOException {
         return listen(address, DEFAULT_BACKLOG);
+    }
+
+    /**
+     * {@link #listen(SocketAddress)} with the listener (and the connections it accepts) on
+     * {@code rt}'s poller.
+     *
+     * @param rt      the runtime whose poller serves the listener
+     * @param address where to listen
+     * @return the listener
+     * @throws IOException as {@link #listen(SocketAddress)}
+     */
+    public static Listener listen(GoRuntime rt, SocketAddress address) throws IOException {
+        Objects.requireNonNull(rt, "rt");
+        Objects.requireNonNull(address, "address");
+        return Listener.open(NetFD.poller(rt), address, DEFAULT_BACKLOG);
     }
 
     /**
@@ -70,6 +91,7 @@ public final class Net {
      * @param backlog the accept queue length (the system may cap it)
      * @return the listener
      * @throws IOException as {@link #listen(SocketAddress)}
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static Listener listen(SocketAddress address, int backlog) throws IOException {
         Objects.requireNonNull(address, "address");
@@ -88,6 +110,7 @@ public final class Net {
      * @throws ConnectException      if refused ("dial tcp 127.0.0.1:1: connection refused")
      * @throws UnknownHostException  if the host name does not resolve
      * @throws IOException           for other failures; every message names the address
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static Conn dial(SocketAddress address) throws IOException {
         return dial(address, null);
@@ -103,13 +126,37 @@ public final class Net {
      *                i.e. practically no timeout
      * @return the connection
      * @throws IOException as {@link #dial(SocketAddress)}, or the timeout
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static Conn dial(SocketAddress address, Duration timeout) throws IOException {
         Objects.requireNonNull(address, "address");
+        checkTimeout(timeout);
+        return dial(NetFD.currentPoller(), address, timeout);
+    }
+
+    /**
+     * {@link #dial(SocketAddress, Duration)} with the connection on {@code rt}'s poller.
+     *
+     * @param rt      the runtime whose poller serves the connection
+     * @param address where to connect
+     * @param timeout how long the connection may take; null for the system's timeout
+     * @return the connection
+     * @throws IOException as {@link #dial(SocketAddress, Duration)}
+     */
+    public static Conn dial(GoRuntime rt, SocketAddress address, Duration timeout) throws IOException {
+        Objects.requireNonNull(rt, "rt");
+        Objects.requireNonNull(address, "address");
+        checkTimeout(timeout);
+        return dial(NetFD.poller(rt), address, timeout);
+    }
+
+    private static void checkTimeout(Duration timeout) {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: positive, or null for none)");
         }
-        NioPoller poller = NetFD.currentPoller();
+    }
+
+    private static Conn dial(NioPoller poller, SocketAddress address, Duration timeout) throws IOException {
         SocketChannel ch = SocketChannel.open();
         NetFD fd = null;
         try {
@@ -158,10 +205,28 @@ public final class Net {
      * @param address where to bind (port 0 picks a free port)
      * @return the socket
      * @throws IOException if binding fails; the message names the address
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static PacketConn listenPacket(SocketAddress address) throws IOException {
         Objects.requireNonNull(address, "address");
-        NioPoller poller = NetFD.currentPoller();
+        return listenPacket(NetFD.currentPoller(), address);
+    }
+
+    /**
+     * {@link #listenPacket(SocketAddress)} with the socket on {@code rt}'s poller.
+     *
+     * @param rt      the runtime whose poller serves the socket
+     * @param address where to bind (port 0 picks a free port)
+     * @return the socket
+     * @throws IOException if binding fails; the message names the address
+     */
+    public static PacketConn listenPacket(GoRuntime rt, SocketAddress address) throws IOException {
+        Objects.requireNonNull(rt, "rt");
+        Objects.requireNonNull(address, "address");
+        return listenPacket(NetFD.poller(rt), address);
+    }
+
+    private static PacketConn listenPacket(NioPoller poller, SocketAddress address) throws IOException {
         DatagramChannel ch = DatagramChannel.open();
         try {
             ch.configureBlocking(false);

@@ -47,7 +47,10 @@ final class NetFD {
 
     /** The poller of the calling goroutine's runtime, or of the default runtime. */
     static NioPoller currentPoller() {
-        GoRuntime rt = GoRuntime.current().orElseGet(GoRuntime::defaultRuntime);
+        return poller(GoRuntime.forCaller());
+    }
+
+    static NioPoller poller(GoRuntime rt) {
         Poller p = rt.poller();
         if (p instanceof NioPoller np) {
             return np;

@@ -2,7 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
-import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * }</pre>
  *
  * <p>Semantics (x/sync's): {@code new ErrGroup()} is the zero group — no limit, no context.
- * {@link #go} runs the task in a new goroutine of the caller's runtime, first waiting for a slot
+ * {@link #go} runs the task in a new goroutine of the caller's runtime
+ * ({@link GoRuntime#forCaller()}: from a thread that is not a goroutine, the one open runtime),
+ * or of the runtime given to {@link #ErrGroup(GoRuntime)} / {@link #withContext(GoRuntime, Context)},
+ * first waiting for a slot
  * when a limit is set; {@link #tryGo} does not wait and says whether it started the task.
  * The first task to throw records its exception and cancels the derived context with it as the
  * cause; later failures are dropped. {@link #await} waits for every task, cancels the derived
@@ -48,6 +51,8 @@ public final class ErrGroup {
     private final WaitGroup wg = new WaitGroup();
     private final Context ctx;
     private final boolean cancellable;
+    /** The runtime tasks run on, or null for the caller's at each {@link #go}. */
+    private final GoRuntime rt;
     private final AtomicReference<Throwable> first = new AtomicReference<>();
     /** Tokens of the limit (Go's sem channel), or null when unlimited. */
     private volatile Chan<Boolean> sem;
@@ -56,11 +61,24 @@ public final class ErrGroup {
     public ErrGroup() {
         this.ctx = Context.background();
         this.cancellable = false;
+        this.rt = null;
     }
 
-    private ErrGroup(Context derived) {
+    /**
+     * The zero group whose tasks run on {@code rt}, whichever thread calls {@link #go}.
+     *
+     * @param rt the runtime the tasks run on
+     */
+    public ErrGroup(GoRuntime rt) {
+        this.ctx = Context.background();
+        this.cancellable = false;
+        this.rt = Objects.requireNonNull(rt, "rt");
+    }
+
+    private ErrGroup(GoRuntime rt, Context derived) {
         this.ctx = derived;
         this.cancellable = true;
+        this.rt = rt;
     }
 
     /**
@@ -72,7 +90,21 @@ public final class ErrGroup {
      */
     public static ErrGroup withContext(Context parent) {
         Objects.requireNonNull(parent, "parent");
-        return new ErrGroup(Context.withCancel(parent));
+        return new ErrGroup(null, Context.withCancel(parent));
+    }
+
+    /**
+     * As {@link #withContext(Context)}, with the tasks on {@code rt}, whichever thread calls
+     * {@link #go}.
+     *
+     * @param rt     the runtime the tasks run on
+     * @param parent the parent context
+     * @return the group; its context is {@link #context()}
+     */
+    public static ErrGroup withContext(GoRuntime rt, Context parent) {
+        Objects.requireNonNull(rt, "rt");
+        Objects.requireNonNull(parent, "parent");
+        return new ErrGroup(rt, Context.withCancel(parent));
     }
 
     /** {@return the group's context: the derived one, or {@code Context.background()} for the zero group} */
@@ -85,6 +117,8 @@ public final class ErrGroup {
      * below the limit (if one is set).
      *
      * @param task the subtask
+     * @throws IllegalStateException if the group has no runtime of its own and is called outside
+     *                               a goroutine while several runtimes are open
      */
     public void go(Task task) {
         Objects.requireNonNull(task, "task");
@@ -100,6 +134,7 @@ public final class ErrGroup {
      *
      * @param task the subtask
      * @return true if the task was started
+     * @throws IllegalStateException as {@link #go}
      */
     public boolean tryGo(Task task) {
         Objects.requireNonNull(task, "task");
@@ -114,7 +149,7 @@ public final class ErrGroup {
     private void start(Task task, Chan<Boolean> s) {
         wg.add(1);
         try {
-            Go.go(() -> {
+            (rt != null ? rt : GoRuntime.forCaller()).go(() -> {
                 try {
                     task.run();
                 } catch (Exception e) {

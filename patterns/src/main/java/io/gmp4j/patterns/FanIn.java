@@ -2,7 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
-import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.List;
 import java.util.Objects;
@@ -28,15 +28,31 @@ public final class FanIn {
      * @param inputs the channels to merge; values of one input keep their order
      * @param <T>    the element type
      * @return the merged channel; it closes when all inputs have closed or {@code ctx} is done
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static <T> Chan<T> merge(Context ctx, List<? extends Chan<? extends T>> inputs) {
+        return merge(null, ctx, inputs);
+    }
+
+    /**
+     * As {@link #merge(Context, List)}, with the forwarding goroutines on {@code rt}.
+     *
+     * @param rt     the runtime the forwarders run on
+     * @param ctx    cancels the merge: the output closes and the forwarders end
+     * @param inputs the channels to merge; values of one input keep their order
+     * @param <T>    the element type
+     * @return the merged channel; it closes when all inputs have closed or {@code ctx} is done
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T> Chan<T> merge(GoRuntime rt, Context ctx, List<? extends Chan<? extends T>> inputs) {
         Objects.requireNonNull(ctx, "ctx");
         List<? extends Chan<? extends T>> ins = List.copyOf(inputs);
+        GoRuntime on = rt != null ? rt : GoRuntime.forCaller();
         Chan<T> out = Chan.make();
         WaitGroup wg = new WaitGroup();
         wg.add(ins.size());
         for (Chan<? extends T> in : ins) {
-            Go.go(() -> {
+            on.go(() -> {
                 try {
                     forward(ctx, in, out);
                 } finally {
@@ -44,7 +60,7 @@ public final class FanIn {
                 }
             });
         }
-        Go.go(() -> {
+        on.go(() -> {
             wg.await();
             out.close();
         });

@@ -2,7 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
-import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,8 @@ public final class FanOut {
 
     /**
      * Starts {@code workers} goroutines that read {@code in} and write {@code fn}'s results,
-     * each to its own unbuffered output channel.
+     * each to its own unbuffered output channel. They run on the caller's runtime
+     * ({@link GoRuntime#forCaller()}); the overload with a {@link GoRuntime} names it.
      *
      * @param ctx     cancels the workers
      * @param in      the shared input
@@ -38,8 +39,28 @@ public final class FanOut {
      * @param <R>     output type
      * @return the output channels, one per worker
      * @throws IllegalArgumentException if {@code workers < 1}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
      */
     public static <T, R> List<Chan<R>> distribute(Context ctx, Chan<? extends T> in, int workers,
+                                                  Function<? super T, ? extends R> fn) {
+        return distribute(null, ctx, in, workers, fn);
+    }
+
+    /**
+     * As {@link #distribute(Context, Chan, int, Function)}, with the workers on {@code rt}.
+     *
+     * @param rt      the runtime the workers run on
+     * @param ctx     cancels the workers
+     * @param in      the shared input
+     * @param workers how many, at least 1
+     * @param fn      the work per value; must not return null (null marks a closed channel)
+     * @param <T>     input type
+     * @param <R>     output type
+     * @return the output channels, one per worker
+     * @throws IllegalArgumentException if {@code workers < 1}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T, R> List<Chan<R>> distribute(GoRuntime rt, Context ctx, Chan<? extends T> in, int workers,
                                                   Function<? super T, ? extends R> fn) {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(in, "in");
@@ -47,11 +68,12 @@ public final class FanOut {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
         }
+        GoRuntime on = rt != null ? rt : GoRuntime.forCaller();
         List<Chan<R>> outs = new ArrayList<>(workers);
         for (int i = 0; i < workers; i++) {
             Chan<R> out = Chan.make();
             outs.add(out);
-            Go.go(() -> {
+            on.go(() -> {
                 try {
                     work(ctx, in, out, fn);
                 } finally {

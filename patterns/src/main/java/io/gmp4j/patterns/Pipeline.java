@@ -2,6 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -25,7 +26,9 @@ import java.util.function.Predicate;
  * that stops reading {@link #out()} early should cancel its context (or call {@link #cancel()}).
  * {@link #await()} waits for every stage and reports the first failure.
  *
- * <p>Stages run as goroutines of the caller's runtime. Each {@code map}/{@code filter} returns
+ * <p>Stages run as goroutines of one runtime: the one given to {@link #from(GoRuntime, Context, Iterable)}
+ * or {@link #of(GoRuntime, Context, Chan)}, else the caller's runtime when the pipeline is made
+ * ({@link GoRuntime#forCaller()}), whichever thread adds later stages. Each {@code map}/{@code filter} returns
  * a new pipeline object for the next stage; use each one once.
  *
  * @param <T> the element type of this stage's output
@@ -65,10 +68,26 @@ public final class Pipeline<T> {
      * @param source the elements, not null
      * @param <T>    element type
      * @return the first stage
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static <T> Pipeline<T> from(Context ctx, Iterable<? extends T> source) {
+        return from(GoRuntime.forCaller(), ctx, source);
+    }
+
+    /**
+     * As {@link #from(Context, Iterable)}, with every stage on {@code rt}.
+     *
+     * @param rt     the runtime the stages run on
+     * @param ctx    cancels the pipeline
+     * @param source the elements, not null
+     * @param <T>    element type
+     * @return the first stage
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T> Pipeline<T> from(GoRuntime rt, Context ctx, Iterable<? extends T> source) {
+        Objects.requireNonNull(rt, "rt");
         Objects.requireNonNull(source, "source");
-        ErrGroup g = ErrGroup.withContext(Objects.requireNonNull(ctx, "ctx"));
+        ErrGroup g = ErrGroup.withContext(rt, Objects.requireNonNull(ctx, "ctx"));
         Chan<T> out = Chan.make();
         Context c = g.context();
         g.go(() -> {
@@ -92,10 +111,26 @@ public final class Pipeline<T> {
      * @param in  the input channel
      * @param <T> element type
      * @return a pipeline whose {@link #out()} is fed from {@code in}
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static <T> Pipeline<T> of(Context ctx, Chan<? extends T> in) {
+        return of(GoRuntime.forCaller(), ctx, in);
+    }
+
+    /**
+     * As {@link #of(Context, Chan)}, with every stage on {@code rt}.
+     *
+     * @param rt  the runtime the stages run on
+     * @param ctx cancels the pipeline
+     * @param in  the input channel
+     * @param <T> element type
+     * @return a pipeline whose {@link #out()} is fed from {@code in}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T> Pipeline<T> of(GoRuntime rt, Context ctx, Chan<? extends T> in) {
+        Objects.requireNonNull(rt, "rt");
         Objects.requireNonNull(in, "in");
-        ErrGroup g = ErrGroup.withContext(Objects.requireNonNull(ctx, "ctx"));
+        ErrGroup g = ErrGroup.withContext(rt, Objects.requireNonNull(ctx, "ctx"));
         Chan<T> out = Chan.make();
         Context c = g.context();
         g.go(() -> {

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>{@code
  * Semaphore sem = new Semaphore(3);
- * sem.acquire(ctx, 1);          // throws ctx.err() if ctx ends first
+ * sem.acquire(ctx, 1);          // throws a ContextException if ctx ends first
  * try { work(); } finally { sem.release(1); }
  * }</pre>
  *
@@ -84,14 +84,15 @@ public final class Semaphore {
      *
      * @param ctx the context; when it ends first, nothing is held
      * @param n   the weight, at least 0
-     * @throws ContextException         {@code ctx.err()}, if the context ended first (also when
-     *                                  it had ended before the call)
+     * @throws ContextException         if the context ended first (also when it had ended before
+     *                                  the call): {@code ctx.errWithStack()}, whose
+     *                                  {@link ContextException#is} matches {@code ctx.err()}
      * @throws IllegalArgumentException if {@code n < 0}
      */
     public void acquire(Context ctx, long n) {
         Objects.requireNonNull(ctx, "ctx");
         requireWeight(n);
-        ContextException done = ctx.err();
+        ContextException done = ctx.errWithStack();
         if (done != null) {
             throw done; // x/sync: fail even if tokens are available
         }
@@ -123,7 +124,7 @@ public final class Semaphore {
         }
         if (w == null) {
             ctx.done().recv();
-            throw ctx.err();
+            throw ctx.errWithStack();
         }
         int which = Select.builder()
                 .recv(ctx.done(), x -> {})
@@ -133,7 +134,7 @@ public final class Semaphore {
             if (ctx.err() != null) {
                 // Acquired, but the context ended at the same instant: give it back (x/sync).
                 release(n);
-                throw ctx.err();
+                throw ctx.errWithStack();
             }
             return;
         }
@@ -156,7 +157,7 @@ public final class Semaphore {
         } finally {
             lock.unlock();
         }
-        throw ctx.err();
+        throw ctx.errWithStack();
     }
 
     /**
@@ -169,7 +170,7 @@ public final class Semaphore {
      * concurrently, failing is allowed too — x/sync's waiter path gives tokens back the same way.
      */
     private void failIfEnded(Context ctx, long n) {
-        ContextException e = ctx.err();
+        ContextException e = ctx.errWithStack();
         if (e != null) {
             release(n);
             throw e;

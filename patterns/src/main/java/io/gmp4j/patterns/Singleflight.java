@@ -1,7 +1,7 @@
 package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
-import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -63,8 +63,22 @@ public final class Singleflight<K, V> {
         final List<Chan<Result<V>>> chans = new ArrayList<>();
     }
 
-    /** Creates an empty group. */
-    public Singleflight() {}
+    /** The runtime {@link #doChan} starts goroutines on, or null for the caller's. */
+    private final GoRuntime rt;
+
+    /** Creates an empty group; {@link #doChan} starts its goroutines on the caller's runtime. */
+    public Singleflight() {
+        this.rt = null;
+    }
+
+    /**
+     * Creates an empty group whose {@link #doChan} starts its goroutines on {@code rt}.
+     *
+     * @param rt the runtime for {@link #doChan}'s goroutines
+     */
+    public Singleflight(GoRuntime rt) {
+        this.rt = Objects.requireNonNull(rt, "rt");
+    }
 
     /**
      * Runs {@code fn} for {@code key}, or waits for the execution already in flight for it.
@@ -105,15 +119,21 @@ public final class Singleflight<K, V> {
     }
 
     /**
-     * Like {@link #doCall}, but runs {@code fn} in a new goroutine and returns at once.
+     * Like {@link #doCall}, but runs {@code fn} in a new goroutine (of the group's runtime, else
+     * the caller's: {@link GoRuntime#forCaller()}) and returns at once.
      *
      * @param key the key
      * @param fn  the function
      * @return a channel of capacity 1 that receives the result once; it is never closed
+     * @throws IllegalStateException if the group has no runtime of its own and is called outside
+     *                               a goroutine while several runtimes are open
+     * @throws java.util.concurrent.RejectedExecutionException if that runtime is closed and no
+     *                               execution for the key is in flight
      */
     public Chan<Result<V>> doChan(K key, Callable<V> fn) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(fn, "fn");
+        GoRuntime on = rt != null ? rt : GoRuntime.forCaller(); // before registering: a failure leaves nothing behind
         Chan<Result<V>> ch = Chan.make(1);
         Call<V> c;
         lock.lock();
@@ -131,7 +151,13 @@ public final class Singleflight<K, V> {
             lock.unlock();
         }
         Call<V> call = c;
-        Go.go(() -> run(call, key, fn));
+        try {
+            on.go(() -> run(call, key, fn));
+        } catch (RuntimeException | Error e) { // closed runtime: complete the call so nobody waits for it
+            call.error = e;
+            finish(call, key);
+            throw e;
+        }
         return ch;
     }
 
@@ -156,6 +182,11 @@ public final class Singleflight<K, V> {
         } catch (Throwable t) {
             c.error = t;
         }
+        finish(c, key);
+    }
+
+    /** Ends execution {@code c}: forgets it, wakes doCall waiters, sends doChan results. */
+    private void finish(Call<V> c, K key) {
         List<Chan<Result<V>>> chans;
         boolean shared;
         lock.lock();

@@ -4,6 +4,7 @@ import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.ChanClosedException;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.Go;
+import io.gmp4j.runtime.GoRuntime;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,8 @@ public final class WorkerPool<T, R> implements AutoCloseable {
     private final AtomicBoolean shut = new AtomicBoolean();
     private final int workers;
 
-    private WorkerPool(int workers, int queueCapacity, Job<T, R> job, Consumer<? super Outcome<T, R>> callback) {
+    private WorkerPool(GoRuntime rt, int workers, int queueCapacity, Job<T, R> job,
+                       Consumer<? super Outcome<T, R>> callback) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
         }
@@ -96,6 +98,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
             throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 0)");
         }
         Objects.requireNonNull(job, "job");
+        GoRuntime on = rt != null ? rt : GoRuntime.forCaller(); // one runtime for every worker, chosen once
         this.workers = workers;
         this.jobs = Chan.make(queueCapacity);
         this.callback = callback;
@@ -103,7 +106,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
         running.add(workers);
         for (int w = 0; w < workers; w++) {
             int id = w;
-            Go.go(() -> {
+            on.go(() -> {
                 try {
                     work(id, job);
                 } finally {
@@ -112,7 +115,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
             });
         }
         if (results != null) {
-            Go.go(() -> {
+            on.go(() -> {
                 running.await();
                 results.close();
             });
@@ -121,7 +124,8 @@ public final class WorkerPool<T, R> implements AutoCloseable {
 
     /**
      * Starts {@code workers} worker goroutines with a job queue of {@code queueCapacity};
-     * outcomes go to {@link #results()} (same capacity).
+     * outcomes go to {@link #results()} (same capacity). The workers run on the caller's
+     * runtime ({@link GoRuntime#forCaller()}); {@link #start(GoRuntime, int, int, Job)} names it.
      *
      * @param workers       how many workers, at least 1
      * @param queueCapacity how many submitted jobs may wait, at least 0 (0: a submit waits for a worker)
@@ -130,9 +134,27 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * @param <R>           result type
      * @return the running pool
      * @throws IllegalArgumentException if {@code workers < 1} or {@code queueCapacity < 0}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
      */
     public static <T, R> WorkerPool<T, R> start(int workers, int queueCapacity, Job<T, R> job) {
-        return new WorkerPool<>(workers, queueCapacity, job, null);
+        return new WorkerPool<>(null, workers, queueCapacity, job, null);
+    }
+
+    /**
+     * As {@link #start(int, int, Job)}, with the workers on {@code rt}.
+     *
+     * @param rt            the runtime the workers run on
+     * @param workers       how many workers, at least 1
+     * @param queueCapacity how many submitted jobs may wait, at least 0 (0: a submit waits for a worker)
+     * @param job           the work per input
+     * @param <T>           input type
+     * @param <R>           result type
+     * @return the running pool
+     * @throws IllegalArgumentException           if {@code workers < 1} or {@code queueCapacity < 0}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T, R> WorkerPool<T, R> start(GoRuntime rt, int workers, int queueCapacity, Job<T, R> job) {
+        return new WorkerPool<>(Objects.requireNonNull(rt, "rt"), workers, queueCapacity, job, null);
     }
 
     /**
@@ -147,10 +169,32 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * @param <T>           input type
      * @param <R>           result type
      * @return the running pool
+     * @throws IllegalArgumentException if {@code workers < 1} or {@code queueCapacity < 0}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
      */
     public static <T, R> WorkerPool<T, R> start(int workers, int queueCapacity, Job<T, R> job,
                                                 Consumer<? super Outcome<T, R>> onOutcome) {
-        return new WorkerPool<>(workers, queueCapacity, job, Objects.requireNonNull(onOutcome, "onOutcome"));
+        return new WorkerPool<>(null, workers, queueCapacity, job, Objects.requireNonNull(onOutcome, "onOutcome"));
+    }
+
+    /**
+     * As {@link #start(int, int, Job, Consumer)}, with the workers on {@code rt}.
+     *
+     * @param rt            the runtime the workers run on
+     * @param workers       how many workers, at least 1
+     * @param queueCapacity how many submitted jobs may wait, at least 0
+     * @param job           the work per input
+     * @param onOutcome     receives every outcome
+     * @param <T>           input type
+     * @param <R>           result type
+     * @return the running pool
+     * @throws IllegalArgumentException           if {@code workers < 1} or {@code queueCapacity < 0}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T, R> WorkerPool<T, R> start(GoRuntime rt, int workers, int queueCapacity, Job<T, R> job,
+                                                Consumer<? super Outcome<T, R>> onOutcome) {
+        return new WorkerPool<>(Objects.requireNonNull(rt, "rt"), workers, queueCapacity, job,
+                Objects.requireNonNull(onOutcome, "onOutcome"));
     }
 
     private void work(int id, Job<T, R> job) {

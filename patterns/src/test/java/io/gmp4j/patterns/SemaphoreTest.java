@@ -22,6 +22,8 @@ import static io.gmp4j.patterns.GoTests.inGoroutine;
 import static io.gmp4j.patterns.GoTests.recvWithin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -162,7 +164,7 @@ class SemaphoreTest {
             assertEquals(List.of(true, false, true, false), tries);
             assertEquals(2, errs.size());
             for (ContextException e : errs) {
-                assertSame(Context.DEADLINE_EXCEEDED, e, "a timed-out Acquire throws ctx.err()");
+                assertContextErr(Context.DEADLINE_EXCEEDED, e, "a timed-out Acquire throws ctx.err()");
             }
             // The timed-out waiters left nothing behind: the two held tokens are all that is taken.
             sem.release(2);
@@ -208,7 +210,7 @@ class SemaphoreTest {
             }
             assertNull(bigOutcome.tryRecv(), "Acquire(_, n+1) must wait for its context only");
             bigCtx.cancel();
-            assertSame(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, n+1) after cancel"));
+            assertContextErr(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, n+1) after cancel"));
             assertTrue(sem.tryAcquire(n), "nothing is held");
         });
     }
@@ -220,7 +222,7 @@ class SemaphoreTest {
             Semaphore sem = new Semaphore(2);
             Context ctx = Context.withTimeout(BG, Duration.ofMillis(20));
             ContextException e = assertThrows(ContextException.class, () -> sem.acquire(ctx, 3));
-            assertSame(Context.DEADLINE_EXCEEDED, e);
+            assertContextErr(Context.DEADLINE_EXCEEDED, e);
             assertTrue(sem.tryAcquire(2));
         });
     }
@@ -308,7 +310,7 @@ class SemaphoreTest {
             sem.release(1);
 
             // We held one token throughout, so the large request could only end by cancellation.
-            assertSame(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, 10)"));
+            assertContextErr(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, 10)"));
             sem.release(1);
             assertTrue(sem.tryAcquire(10), "the cancelled waiter left nothing behind");
         });
@@ -351,7 +353,7 @@ class SemaphoreTest {
             ctx.cancel();
             assertEquals(Boolean.TRUE, recvWithin(doneCh, Duration.ofSeconds(5),
                     "Acquire(_, 1) after the head was cancelled"));
-            assertSame(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, 10)"));
+            assertContextErr(Context.CANCELED, recvWithin(bigOutcome, Duration.ofSeconds(5), "Acquire(_, 10)"));
             sem.release(1);
             assertTrue(sem.tryAcquire(10));
         });
@@ -399,7 +401,7 @@ class SemaphoreTest {
         // Since the context closing happens before enough tokens become available, this
         // Acquire must fail.
         ContextException e = assertThrows(ContextException.class, () -> sem.acquire(ctx, 2));
-        assertSame(Context.CANCELED, e, "Acquire with canceled context returned wrong error");
+        assertContextErr(Context.CANCELED, e, "Acquire with canceled context returned wrong error");
         // There must always be two tokens in the semaphore after the other goroutine
         // releases the one we held at the start.
         assertNull(ch.recv());
@@ -408,7 +410,7 @@ class SemaphoreTest {
         // wouldn't need to block to do so.
         sem.release(2);
         ContextException e2 = assertThrows(ContextException.class, () -> sem.acquire(ctx, 1));
-        assertSame(Context.CANCELED, e2, "Acquire with canceled context returned wrong error");
+        assertContextErr(Context.CANCELED, e2, "Acquire with canceled context returned wrong error");
         assertTrue(sem.tryAcquire(2), "the failed Acquire took nothing");
     }
 
@@ -491,5 +493,17 @@ class SemaphoreTest {
             assertFalse(zero.tryAcquire(1));
             zero.release(0);
         });
+    }
+
+    /**
+     * What a Semaphore throws when its context ends: an exception of the context's kind
+     * ({@code is}), thrown with a stack trace that says where (not the shared constant, which has none).
+     */
+    private static void assertContextErr(ContextException kind, Object got, String... why) {
+        String what = why.length > 0 ? why[0] : "Acquire's exception";
+        ContextException e = assertInstanceOf(ContextException.class, got, what);
+        assertTrue(e.is(kind), what + ": " + e + " is not " + kind);
+        assertNotSame(kind, e, what + ": the shared constant, with no stack trace, was thrown");
+        assertTrue(e.getStackTrace().length > 0, what + ": no stack trace");
     }
 }

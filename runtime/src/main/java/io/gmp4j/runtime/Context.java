@@ -202,11 +202,28 @@ public abstract class Context implements AutoCloseable {
      * @throws ContextException if the context has ended
      */
     public void throwIfDone() {
-        ContextException err = err();
-        if (err != null) {
-            Throwable cause = cause();
-            throw new ContextException(err, cause == err ? null : cause);
+        ContextException e = errWithStack();
+        if (e != null) {
+            throw e;
         }
+    }
+
+    /**
+     * What a blocking call that gives up because this context ended should throw: a new
+     * {@link ContextException} of the same kind as {@link #err()} ({@link ContextException#is}
+     * matches it), with the stack trace of this call and {@link #cause()} as its cause when the
+     * context was cancelled with one; null while the context is live. {@link #throwIfDone()} is
+     * {@code throw} of this.
+     *
+     * @return the exception to throw, or null while live
+     */
+    public ContextException errWithStack() {
+        ContextException err = err();
+        if (err == null) {
+            return null;
+        }
+        Throwable cause = cause();
+        return new ContextException(err, cause == err ? null : cause);
     }
 
     /** The nearest ancestor-or-self that can be cancelled, or null. */
@@ -417,7 +434,7 @@ public abstract class Context implements AutoCloseable {
             if (err() != null) {
                 return;
             }
-            rt = GoRuntime.currentOrDefault();
+            rt = GoRuntime.forTimers();
             timers = rt.timers();
             timers.add(timer, RuntimeTimer.deadline(nanos), 0);
         }

@@ -13,8 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code import static io.gmp4j.runtime.Go.*}.
  *
  * <p>Called from a goroutine, each method acts on <em>that goroutine's</em> runtime (so
- * {@code go(...)} inside a goroutine of runtime R starts the new goroutine on R); called from
- * any other thread, on {@link GoRuntime#defaultRuntime()}.
+ * {@code go(...)} inside a goroutine of runtime R starts the new goroutine on R). Called from
+ * any other thread, it acts on the runtime the program built and has not closed, else on the
+ * {@linkplain GoRuntime#defaultRuntime() default runtime} (built on first use), and fails with
+ * an {@link IllegalStateException} when the program has several open, rather than guess
+ * ({@link GoRuntime#forCaller()} has the rule).
  */
 public final class Go {
     private Go() {}
@@ -27,7 +30,7 @@ public final class Go {
      * @see GoRuntime#go(Runnable)
      */
     public static Thread go(Runnable task) {
-        return GoRuntime.currentOrDefault().go(task);
+        return GoRuntime.forCaller("Go.go").go(task);
     }
 
     /**
@@ -192,11 +195,11 @@ public final class Go {
 
     /** {@return the number of processors of the current runtime: Go's {@code runtime.GOMAXPROCS(0)}} */
     public static int maxProcs() {
-        return GoRuntime.currentOrDefault().maxProcs();
+        return GoRuntime.forCaller("Go.maxProcs").maxProcs();
     }
 
     /** {@return the number of goroutines alive in the current runtime: Go's {@code runtime.NumGoroutine()}} */
     public static int numGoroutine() {
-        return GoRuntime.currentOrDefault().numGoroutine();
+        return GoRuntime.forCaller("Go.numGoroutine").numGoroutine();
     }
 }

@@ -80,6 +80,10 @@ public final class GoRuntime implements AutoCloseable {
     private static final ScopedValue<GoRuntime> CURRENT = ScopedValue.newInstance();
     private static final Object DEFAULT_LOCK = new Object();
     private static volatile GoRuntime defaultRuntime;
+    /** Runtimes built with {@link Builder#build()} (not the default one) and not yet closed, in build order. Guarded by itself. */
+    private static final List<GoRuntime> OPEN = new ArrayList<>();
+    /** The one open built runtime when exactly one is open, else null: {@link #forCaller()}'s fast path. */
+    private static volatile GoRuntime soleOpen;
 
     private final String schedulerName;
     private final int maxProcs;
@@ -126,12 +130,27 @@ public final class GoRuntime implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean terminated;
 
+    /**
+     * Loads and links the {@link Go} facade here, on the builder's thread: otherwise the first
+     * goroutine to call it (to start another, say) loads it, 1–2 ms in a fresh JVM, and if that
+     * goroutine goes on to hold its processor, the system monitor's preemption request can land
+     * in that first call and start the monitor's 10 ms over (see {@code ColdHandoff} in benchmarks).
+     */
+    private static void warmGoFacade() {
+        try {
+            Class.forName(Go.class.getName(), true, Go.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new InternalError(e);
+        }
+    }
+
     private GoRuntime(Builder b) {
         this.maxProcs = b.maxProcs > 0 ? b.maxProcs : defaultMaxProcs();
         SchedulerProvider provider = provider(b.scheduler != null ? b.scheduler
                 : System.getProperty("gmp4j.scheduler", "gmp").trim()); // one rule: builder, else property, else gmp
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
+        warmGoFacade();
         int maxMachines = b.maxMachines > 0 ? b.maxMachines : defaultMaxMachines();
         if (maxMachines < maxProcs) {
             throw new IllegalArgumentException("maxMachines: " + maxMachines + " is below maxProcs (" + maxProcs
@@ -200,10 +219,109 @@ public final class GoRuntime implements AutoCloseable {
         synchronized (DEFAULT_LOCK) {
             rt = defaultRuntime;
             if (rt == null || rt.closed) {
-                rt = builder().build();
+                rt = new GoRuntime(builder()); // not registered: forCaller() prefers a runtime the program built
                 defaultRuntime = rt;
             }
             return rt;
+        }
+    }
+
+    /**
+     * The runtime that Go-style calls made here act on ({@link Go#go}, {@link Go#maxProcs},
+     * {@link Go#numGoroutine}, {@link Timer#afterFunc}, and the patterns and network calls that
+     * start goroutines or register sockets without being given a runtime):
+     * <ul>
+     * <li>from a goroutine, its own runtime;</li>
+     * <li>from any other thread (a platform thread such as {@code main}, or a virtual thread
+     *     that is not a goroutine), the runtime the program built, if exactly one built runtime
+     *     is open — so a program that builds its runtime and calls {@code Go.go} or a pattern
+     *     from {@code main} gets that runtime, never another one;</li>
+     * <li>the {@linkplain #defaultRuntime() default runtime}, built on demand, if no built
+     *     runtime is open;</li>
+     * <li>if several built runtimes are open, an {@link IllegalStateException} that names them:
+     *     the call cannot tell which one is meant. Start the work inside the runtime
+     *     ({@link #run(Callable)}, {@link #go(Runnable)}), or use the overloads that take a
+     *     {@code GoRuntime}.</li>
+     * </ul>
+     * A built runtime counts as open from its {@link Builder#build()} until {@link #close()},
+     * {@link #close(Duration)} or {@link #shutdownNow()} is first called on it. Any thread may
+     * call this.
+     *
+     * @return the runtime
+     * @throws IllegalStateException if the caller is not a goroutine and several built runtimes are open
+     */
+    public static GoRuntime forCaller() {
+        return forCaller("GoRuntime.forCaller()");
+    }
+
+    /** {@link #forCaller()} naming {@code what} (the call made) in its failure. */
+    static GoRuntime forCaller(String what) {
+        GoRuntime rt = currentOrNull();
+        if (rt != null) {
+            return rt;
+        }
+        rt = soleOpen;
+        if (rt != null && !rt.closed) {
+            return rt;
+        }
+        List<GoRuntime> open;
+        synchronized (OPEN) {
+            if (OPEN.size() == 1) {
+                return OPEN.getFirst();
+            }
+            open = List.copyOf(OPEN);
+        }
+        if (open.isEmpty()) {
+            return defaultRuntime();
+        }
+        StringBuilder names = new StringBuilder();
+        for (GoRuntime r : open) {
+            names.append(names.isEmpty() ? "" : ", ").append(r.name);
+        }
+        throw new IllegalStateException(what + " was called from thread \"" + Thread.currentThread().getName()
+                + "\", which is not a goroutine, while " + open.size() + " runtimes built by the program are open (" + names
+                + "): it cannot tell which one is meant. Say which: call rt.go(...) or run the code inside "
+                + "rt.run(...) (everything started inside runs on rt), or use the overloads that take the runtime "
+                + "(new ErrGroup(rt), WorkerPool.start(rt, ...), Net.listen(rt, ...)); or close the runtimes no "
+                + "longer used.");
+    }
+
+    /**
+     * The runtime for calls that only need a clock and a timer heap (timers without a function,
+     * tickers, context deadlines): as {@link #forCaller()}, but the default runtime instead of a
+     * failure when several are open.
+     */
+    static GoRuntime forTimers() {
+        GoRuntime rt = currentOrNull();
+        if (rt != null) {
+            return rt;
+        }
+        rt = soleOpen;
+        if (rt != null && !rt.closed) {
+            return rt;
+        }
+        synchronized (OPEN) {
+            if (OPEN.size() == 1) {
+                return OPEN.getFirst();
+            }
+        }
+        return defaultRuntime();
+    }
+
+    private static void registerOpen(GoRuntime rt) {
+        synchronized (OPEN) {
+            OPEN.add(rt);
+            soleOpen = OPEN.size() == 1 ? rt : null;
+        }
+    }
+
+    /** Marks this runtime closed (refusing new goroutines) and no longer open for {@link #forCaller()}. */
+    private void markClosed() {
+        closed = true;
+        synchronized (OPEN) {
+            if (OPEN.remove(this)) {
+                soleOpen = OPEN.size() == 1 ? OPEN.getFirst() : null;
+            }
         }
     }
 
@@ -223,10 +341,6 @@ public final class GoRuntime implements AutoCloseable {
         return CURRENT.isBound() ? CURRENT.get() : null;
     }
 
-    static GoRuntime currentOrDefault() {
-        GoRuntime rt = currentOrNull();
-        return rt != null ? rt : defaultRuntime();
-    }
 
     /** {@return the names of the scheduler providers found on the module path, sorted} */
     public static List<String> availableSchedulers() {
@@ -270,7 +384,9 @@ public final class GoRuntime implements AutoCloseable {
     private Thread newGoroutineThread(Runnable body) {
         Thread t = scheduler.newThread(body);
         if (goroutineNames) {
-            t.setName("goroutine-" + t.threadId()); // as logs, jcmd and JFR show it; Go's "goroutine N"
+            // As logs, jcmd and JFR show it; Go's "goroutine N". Not '+': the JDK links each '+'
+            // site at its first run (~2 ms for the first of a JVM), here on the first go().
+            t.setName("goroutine-".concat(Long.toString(t.threadId())));
         }
         if (uncaughtExceptionHandler != null) {
             t.setUncaughtExceptionHandler(uncaughtExceptionHandler);
@@ -711,7 +827,7 @@ public final class GoRuntime implements AutoCloseable {
      */
     public int shutdownNow() {
         synchronized (closeMonitor) {
-            closed = true;
+            markClosed();
             closeMonitor.notifyAll();
         }
         int n = 0;
@@ -735,7 +851,7 @@ public final class GoRuntime implements AutoCloseable {
         boolean interrupted = false;
         try {
             synchronized (closeMonitor) {
-                closed = true;
+                markClosed();
                 while (live.get() > 0) {
                     long left = forever ? 0 : deadline - System.nanoTime();
                     if (!forever && left <= 0) {
@@ -1208,7 +1324,9 @@ public final class GoRuntime implements AutoCloseable {
          * @throws IllegalStateException    if a required JVM flag is missing (the message names it)
          */
         public GoRuntime build() {
-            return new GoRuntime(this);
+            GoRuntime rt = new GoRuntime(this);
+            registerOpen(rt);
+            return rt;
         }
     }
 }

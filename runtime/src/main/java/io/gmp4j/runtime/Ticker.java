@@ -25,7 +25,7 @@ public final class Ticker {
      */
     public static Ticker newTicker(Duration d) {
         long period = requirePositive(d);
-        ChanTimer t = new ChanTimer(GoRuntime.currentOrDefault(), null);
+        ChanTimer t = new ChanTimer(GoRuntime.forTimers(), null);
         t.start(d, period);
         return new Ticker(t);
     }

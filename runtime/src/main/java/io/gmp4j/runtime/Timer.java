@@ -47,22 +47,24 @@ public final class Timer {
      * @return the started timer
      */
     public static Timer newTimer(Duration d) {
-        ChanTimer t = new ChanTimer(GoRuntime.currentOrDefault(), null);
+        ChanTimer t = new ChanTimer(GoRuntime.forTimers(), null);
         t.start(d, 0);
         return new Timer(t);
     }
 
     /**
      * Go's {@code time.AfterFunc}: runs {@code f} in its own goroutine after {@code d}. The
-     * timer has no channel ({@link #c()} is null).
+     * timer has no channel ({@link #c()} is null). The goroutine belongs to the caller's
+     * runtime ({@link GoRuntime#forCaller()}).
      *
      * @param d how long to wait
      * @param f what to run
      * @return the started timer
+     * @throws IllegalStateException if called outside a goroutine while several runtimes are open
      */
     public static Timer afterFunc(Duration d, Runnable f) {
         Objects.requireNonNull(f, "f");
-        ChanTimer t = new ChanTimer(GoRuntime.currentOrDefault(), f);
+        ChanTimer t = new ChanTimer(GoRuntime.forCaller("Timer.afterFunc"), f);
         t.start(d, 0);
         return new Timer(t);
     }

@@ -41,4 +41,63 @@ class ColdPathTest {
         }
         assertFalse(out.contains("jdk.jfr.internal.MetadataRepository "), "JFR was bootstrapped");
     }
+
+    /**
+     * With JFR running, the scheduler's event classes load (and JFR instruments and registers
+     * them) when the scheduler is built, on the builder's thread, not at the monitor's first
+     * preemption request and hand-off or a machine's first steal.
+     */
+    @Test
+    void withJfrRunningTheEventClassesLoadAtBuildNotOnTheMonitor() throws Exception {
+        Path log = tmp.resolve("classes-jfr.log");
+        List<String> flags = List.of("--add-opens", "java.base/java.lang=io.gmp4j.runtime",
+                "-XX:StartFlightRecording:filename=" + tmp.resolve("probe.jfr"),
+                "-Xlog:class+load=info:file=" + log);
+        ChildJvm.Result r = ChildJvm.run(flags, ColdMonitorProbe.class);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("preempt=true") && r.output().contains("retake=true"), r.output());
+        List<String> lines = Files.readAllLines(log);
+        int monitoring = indexOf(lines, ColdMonitorProbe.class.getName() + "$Monitoring ");
+        assertTrue(monitoring >= 0, "no marker in the class-load log");
+        for (String event : List.of("PreemptEvent", "HandoffEvent", "StealEvent")) {
+            int loaded = indexOf(lines, "io.gmp4j.runtime.internal." + event + " ");
+            assertTrue(loaded >= 0 && loaded < monitoring, event + " was not loaded before the monitor's first request");
+        }
+    }
+
+    /**
+     * The first goroutines of a JVM link nothing the runtime could link when it was built:
+     * between the first {@code go()} and the second goroutine's start, no method-handle form
+     * is spun (the runtime's handles into the JDK are linked at build), no string
+     * concatenation is linked (goroutine and machine names are built without '+'), and the
+     * {@link Go} facade is already loaded. Each cost milliseconds in a fresh JVM, on the
+     * processor the system monitor watches (ColdHandoff in benchmarks).
+     */
+    @Test
+    void theFirstGoroutinesLinkNoMethodHandleFormsAndNoStringConcatenation() throws Exception {
+        Path log = tmp.resolve("classes-start.log");
+        List<String> flags = List.of("--add-opens", "java.base/java.lang=io.gmp4j.runtime",
+                "-Xlog:class+load=info:file=" + log);
+        ChildJvm.Result r = ChildJvm.run(flags, ColdStartProbe.class);
+        assertEquals(0, r.exitCode(), r.output());
+        assertTrue(r.output().contains("probe: ok"), r.output());
+        List<String> lines = Files.readAllLines(log);
+        int from = indexOf(lines, ColdStartProbe.class.getName() + "$First ");
+        int to = indexOf(lines, ColdStartProbe.class.getName() + "$Second ");
+        assertTrue(from >= 0 && to > from, "markers missing from the class-load log");
+        List<String> window = lines.subList(from + 1, to);
+        for (String l : window) {
+            assertFalse(l.contains("LambdaForm$") || l.contains("$$StringConcat") || l.contains("io.gmp4j.runtime.Go "),
+                    "loaded by the first goroutines: " + l + "\nall: " + String.join("\n", window));
+        }
+    }
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        return -1;
+    }
 }

@@ -54,6 +54,35 @@ class JfrEventsTest {
         assertTrue(steals.stream().allMatch(e -> e.getInt("count") >= 1 && e.getInt("thief") != e.getInt("victim")));
     }
 
+    /**
+     * Every steal is recorded, also when goroutines commit JFR events of their own on the same
+     * machines (here the JDK's {@code jdk.VirtualThreadStart}, one per goroutine). A JDK 25 bug
+     * made the first event a platform thread commits after a virtual thread committed one on it
+     * vanish, and a machine steals right after running goroutines: a recording kept 1–2 steal
+     * events out of hundreds (see {@code CarrierEventWriter}).
+     */
+    @Test
+    void everyStealIsRecordedWhileGoroutinesRecordEventsOnTheSameMachines() throws Exception {
+        List<RecordedEvent> events;
+        long steals;
+        try (Recording r = new Recording()) {
+            r.enable("io.gmp4j.Steal");
+            r.enable("jdk.VirtualThreadStart");
+            r.start();
+            steals = stealRounds(40);
+            r.stop();
+            Path file = tmp.resolve("steals.jfr");
+            r.dump(file);
+            events = RecordingFile.readAllEvents(file);
+        }
+        List<RecordedEvent> stealEvents = ofType(events, "io.gmp4j.Steal");
+        assertTrue(ofType(events, "jdk.VirtualThreadStart").size() >= 40, "goroutines recorded their starts");
+        assertTrue(steals >= 40, "the workload stole goroutines in every round: " + steals);
+        long recorded = stealEvents.stream().mapToLong(e -> e.getInt("count")).sum();
+        assertEquals(steals, recorded, "goroutines stolen (RuntimeStats.steals) against the sum of the "
+                + stealEvents.size() + " Steal events' counts");
+    }
+
     @Test
     void theEventsAreOffInTheDefaultConfiguration() throws Exception {
         List<RecordedEvent> events;
@@ -99,6 +128,53 @@ class JfrEventsTest {
             } finally {
                 stop.set(true);
             }
+        }
+    }
+
+    /**
+     * Rounds in which one goroutine queues CPU-bound goroutines on its processor and waits for
+     * them: the other processor's machine, which ran goroutines in the round before, steals. Returns
+     * the runtime's steal count once every goroutine is done.
+     */
+    private static long stealRounds(int rounds) throws Exception {
+        int perRound = 8;
+        try (GoRuntime rt = GoRuntime.builder().maxProcs(2).monitor(false).build()) {
+            CountDownLatch done = new CountDownLatch(1);
+            rt.go(() -> {
+                for (int round = 0; round < rounds; round++) {
+                    long before = rt.stats().steals();
+                    CountDownLatch all = new CountDownLatch(perRound);
+                    for (int i = 0; i < perRound; i++) {
+                        Go.go(() -> {
+                            spin(200_000);
+                            all.countDown();
+                        });
+                    }
+                    // Keep this processor busy until the other one has stolen, so every round steals.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (rt.stats().steals() == before && System.nanoTime() < deadline) {
+                        spin(10_000);
+                    }
+                    try {
+                        all.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                done.countDown();
+            });
+            assertTrue(done.await(60, TimeUnit.SECONDS), "the rounds finished");
+            return rt.stats().steals();
+        }
+    }
+
+    private static void spin(int n) {
+        long x = 1;
+        for (int k = 0; k < n; k++) {
+            x = x * 31 + k;
+        }
+        if (x == 42) {
+            System.out.print("");
         }
     }
 

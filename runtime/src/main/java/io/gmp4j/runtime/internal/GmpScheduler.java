@@ -187,7 +187,24 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
         npidle.set(maxProcs);
         this.coprimes = coprimes(maxProcs);
-        jfrStarted(); // loads FlightRecorder here, on the builder's thread, not on a machine or the monitor
+        JdkAccess.warmUp();
+        if (jfrStarted()) { // loads FlightRecorder here, on the builder's thread, not on a machine or the monitor
+            warmJfrEvents();
+        }
+    }
+
+    /**
+     * With JFR running, loads and registers the scheduler's event classes now, on the builder's
+     * thread: otherwise the monitor's first preemption request and first hand-off, and a
+     * machine's first steal, would each load one (JFR instruments and registers an event class
+     * as it loads: a few milliseconds cold; {@code ColdHandoff} in benchmarks measures it), and
+     * a steal event would set up {@link CarrierEventWriter}. No event is committed.
+     */
+    private static void warmJfrEvents() {
+        new PreemptEvent();
+        new HandoffEvent();
+        new StealEvent();
+        CarrierEventWriter.available();
     }
 
     // ---------------------------------------------------------------- goroutine creation
@@ -1251,13 +1268,18 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         return null;
     }
 
-    /** A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}). */
+    /**
+     * A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}).
+     * Committed on the machine's thread, which also carries goroutines: see
+     * {@link CarrierEventWriter} for why it first prepares the thread's event writer.
+     */
     private static void commitSteal(Processor p, Processor victim) {
         StealEvent e = new StealEvent();
         if (e.shouldCommit()) {
             e.thief = p.id;
             e.victim = victim.id;
             e.count = p.lastStolen;
+            CarrierEventWriter.prepare();
             e.commit();
         }
     }

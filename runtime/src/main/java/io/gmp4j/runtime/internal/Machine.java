@@ -85,7 +85,8 @@ final class Machine extends Thread {
     private int seed;
 
     Machine(GmpScheduler sched, long mid, Processor nextp, boolean spinning) {
-        super(null, null, sched.threadNamePrefix + "m" + mid, 0, false);
+        // Not '+': the JDK links a '+' site at its first run, here in the first goroutine's go().
+        super(null, null, sched.threadNamePrefix.concat("m").concat(Long.toString(mid)), 0, false);
         this.sched = sched;
         this.mid = mid;
         this.nextp = nextp;

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Run in a fresh JVM by {@code ColdPathTest}: the monitor's first preemption request and first
- * hand-off, and steals, with JFR not started. Prints how long each monitor call took (for a
+ * hand-off, and steals, with JFR not started (or started, in the second test). Prints how long each monitor call took (for a
  * person reading the output; the test checks which classes were loaded, not times).
  */
 public final class ColdMonitorProbe {
     private ColdMonitorProbe() {}
+
+    /** Loaded right before the first preemption request (see {@code ColdPathTest}). */
+    static final class Monitoring {}
 
     public static void main(String[] args) throws Exception {
         GmpScheduler sched = new GmpScheduler(new SchedulerConfig(2, 100), "cold-probe-");
@@ -37,6 +40,8 @@ public final class ColdMonitorProbe {
                 throw new AssertionError("the spawner never ran");
             }
             int id = proc.get();
+            // A marker in the class-load log: what loads after it, loads on the monitor's path.
+            Class.forName(ColdMonitorProbe.class.getName() + "$Monitoring");
             long t0 = System.nanoTime();
             boolean requested = sched.preempt(id);
             long t1 = System.nanoTime();
