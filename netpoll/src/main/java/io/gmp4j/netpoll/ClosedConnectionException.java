@@ -12,6 +12,8 @@ public final class ClosedConnectionException extends SocketException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message the operation and socket, then "use of closed connection"
      */
     public ClosedConnectionException(String message) {

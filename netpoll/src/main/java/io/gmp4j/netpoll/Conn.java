@@ -288,7 +288,12 @@ public final class Conn implements ByteChannel {
         };
     }
 
-    /** Go's {@code SetNoDelay} (on by default, as in Go). */
+    /**
+     * Go's {@code SetNoDelay} (on by default, as in Go).
+     *
+     * @param noDelay whether to send small writes at once (TCP_NODELAY) rather than coalesce them
+     * @throws IOException if the socket option cannot be set
+     */
     public void setNoDelay(boolean noDelay) throws IOException {
         try {
             ch.setOption(java.net.StandardSocketOptions.TCP_NODELAY, noDelay);

@@ -11,6 +11,8 @@ public final class ConnectionResetException extends SocketException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message the operation and socket, then what the system reported
      * @param cause   the JDK's exception
      */

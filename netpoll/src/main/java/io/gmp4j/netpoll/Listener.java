@@ -91,7 +91,11 @@ public final class Listener implements AutoCloseable {
         return address;
     }
 
-    /** Whether {@link #close()} has not been called. */
+    /**
+     * Whether {@link #close()} has not been called.
+     *
+     * @return true until the listener is closed
+     */
     public boolean isOpen() {
         return !fd.isClosed();
     }

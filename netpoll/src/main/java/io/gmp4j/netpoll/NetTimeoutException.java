@@ -13,6 +13,8 @@ public final class NetTimeoutException extends SocketTimeoutException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message Go's {@code OpError} text, such as
      *                {@code "read tcp 127.0.0.1:80->127.0.0.1:5555: i/o timeout"}
      */

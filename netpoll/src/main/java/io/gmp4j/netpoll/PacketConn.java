@@ -91,17 +91,29 @@ public final class PacketConn implements AutoCloseable {
         }
     }
 
-    /** Go's {@code SetReadDeadline}; null removes it. @param deadline when reads time out */
+    /**
+     * Go's {@code SetReadDeadline}; null removes it.
+     *
+     * @param deadline when reads time out
+     */
     public void setReadDeadline(Instant deadline) {
         fd.setDeadline(true, false, deadline);
     }
 
-    /** Go's {@code SetWriteDeadline}; null removes it. @param deadline when writes time out */
+    /**
+     * Go's {@code SetWriteDeadline}; null removes it.
+     *
+     * @param deadline when writes time out
+     */
     public void setWriteDeadline(Instant deadline) {
         fd.setDeadline(false, true, deadline);
     }
 
-    /** Go's {@code SetDeadline}: both directions; null removes them. @param deadline when both time out */
+    /**
+     * Go's {@code SetDeadline}: both directions; null removes them.
+     *
+     * @param deadline when both time out
+     */
     public void setDeadline(Instant deadline) {
         fd.setDeadline(true, true, deadline);
     }

@@ -107,7 +107,7 @@ public final class ErrGroup {
         return new ErrGroup(rt, Context.withCancel(parent));
     }
 
-    /** The group's context: the derived one, or {@code Context.background()} for the zero group. */
+    /** {@return the group's context: the derived one, or {@code Context.background()} for the zero group} */
     public Context context() {
         return ctx;
     }

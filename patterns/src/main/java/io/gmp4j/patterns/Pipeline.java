@@ -217,12 +217,12 @@ public final class Pipeline<T> {
         return new Pipeline<>(group, next);
     }
 
-    /** The last stage's output; closes when the pipeline ends, is cancelled or fails. */
+    /** {@return the last stage's output; closes when the pipeline ends, is cancelled or fails} */
     public Chan<T> out() {
         return out;
     }
 
-    /** The pipeline's context: cancelled on the first failure, by {@link #cancel()}, or with its parent. */
+    /** {@return the pipeline's context: cancelled on the first failure, by {@link #cancel()}, or with its parent} */
     public Context context() {
         return group.context();
     }

@@ -73,7 +73,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
      * @param <R>    result type
      */
     public record Outcome<T, R>(T input, R value, Throwable error, int worker) {
-        /** Whether the job threw. */
+        /** {@return whether the job threw} */
         public boolean failed() {
             return error != null;
         }
@@ -277,12 +277,12 @@ public final class WorkerPool<T, R> implements AutoCloseable {
         return results;
     }
 
-    /** The pool's context, cancelled by {@link #shutdownNow()}. */
+    /** {@return the pool's context, cancelled by {@link #shutdownNow()}} */
     public Context context() {
         return ctx;
     }
 
-    /** Number of workers. */
+    /** {@return the number of workers} */
     public int workers() {
         return workers;
     }

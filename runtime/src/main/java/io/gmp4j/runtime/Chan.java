@@ -317,12 +317,12 @@ public final class Chan<T> implements Iterable<T> {
         }
     }
 
-    /** Number of values in the buffer: Go's {@code len(c)}. */
+    /** {@return the number of values in the buffer: Go's {@code len(c)}} */
     public int len() {
         return qcount;
     }
 
-    /** Buffer capacity: Go's {@code cap(c)}; 0 for an unbuffered channel. */
+    /** {@return the buffer capacity: Go's {@code cap(c)}; 0 for an unbuffered channel} */
     public int cap() {
         return dataqsiz;
     }

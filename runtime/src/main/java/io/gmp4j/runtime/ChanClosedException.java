@@ -9,7 +9,11 @@ package io.gmp4j.runtime;
 public final class ChanClosedException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message Go's panic text */
+    /**
+     * Creates the exception.
+     *
+     * @param message Go's panic text
+     */
     public ChanClosedException(String message) {
         super(message);
     }

@@ -46,12 +46,12 @@ public abstract class Context implements AutoCloseable {
 
     Context() {}
 
-    /** Go's {@code context.Background()}: never cancelled, no deadline, no values. */
+    /** {@return Go's {@code context.Background()}: never cancelled, no deadline, no values} */
     public static Context background() {
         return BACKGROUND;
     }
 
-    /** Go's {@code context.TODO()}: as {@link #background()}, marking code not yet given a context. */
+    /** {@return Go's {@code context.TODO()}: as {@link #background()}, marking code not yet given a context} */
     public static Context todo() {
         return TODO;
     }
@@ -133,25 +133,35 @@ public abstract class Context implements AutoCloseable {
     /**
      * A channel closed when this context ends (Go's {@code Done()}); nothing is ever sent on it.
      * For a context that can never end, a channel that is never closed.
+     *
+     * @return the done channel
      */
     public abstract Chan<?> done();
 
     /**
      * Null while the context is live; afterwards {@link #CANCELED} or {@link #DEADLINE_EXCEEDED}
      * (Go's {@code Err()}).
+     *
+     * @return null, {@link #CANCELED} or {@link #DEADLINE_EXCEEDED}
      */
     public abstract ContextException err();
 
     /**
      * Go's {@code context.Cause}: the cause given to {@link #cancel(Throwable)} on this context
      * or the ancestor that ended it, else {@link #err()}; null while live.
+     *
+     * @return the cause, or null
      */
     public abstract Throwable cause();
 
-    /** When this context will end by itself, if ever (Go's {@code Deadline()}). */
+    /** {@return when this context will end by itself, if ever (Go's {@code Deadline()})} */
     public abstract Optional<Instant> deadline();
 
-    /** The value for {@code key} from the nearest {@link #withValue} ancestor, or null (Go's {@code Value}). */
+    /**
+     * {@return the value for {@code key} from the nearest {@link #withValue} ancestor, or null (Go's {@code Value})}
+     *
+     * @param key the key given to {@link #withValue}
+     */
     public abstract Object value(Object key);
 
     /**

@@ -11,6 +11,7 @@ package io.gmp4j.runtime;
 public final class ContextException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether this is {@link Context#DEADLINE_EXCEEDED} or a copy of it. */
     private final boolean timeout;
 
     /** The shared kind this is (itself for the two constants). */
@@ -40,7 +41,7 @@ public final class ContextException extends RuntimeException {
         return kind == sentinel;
     }
 
-    /** True for {@link Context#DEADLINE_EXCEEDED} (Go's {@code Timeout()} method). */
+    /** {@return true for {@link Context#DEADLINE_EXCEEDED} (Go's {@code Timeout()} method)} */
     public boolean isTimeout() {
         return timeout;
     }

@@ -193,12 +193,12 @@ public final class Go {
         }
     }
 
-    /** Number of processors of the current runtime: Go's {@code runtime.GOMAXPROCS(0)}. */
+    /** {@return the number of processors of the current runtime: Go's {@code runtime.GOMAXPROCS(0)}} */
     public static int maxProcs() {
         return GoRuntime.forCaller("Go.maxProcs").maxProcs();
     }
 
-    /** Goroutines alive in the current runtime: Go's {@code runtime.NumGoroutine()}. */
+    /** {@return the number of goroutines alive in the current runtime: Go's {@code runtime.NumGoroutine()}} */
     public static int numGoroutine() {
         return GoRuntime.forCaller("Go.numGoroutine").numGoroutine();
     }

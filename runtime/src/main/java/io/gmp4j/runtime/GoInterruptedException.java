@@ -10,7 +10,11 @@ package io.gmp4j.runtime;
 public final class GoInterruptedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** @param message what the thread was waiting for */
+    /**
+     * Creates the exception.
+     *
+     * @param message what the thread was waiting for
+     */
     public GoInterruptedException(String message) {
         super(message);
     }

@@ -201,7 +201,7 @@ public final class GoRuntime implements AutoCloseable {
         return null;
     }
 
-    /** Starts building a runtime. */
+    /** {@return a builder for a new runtime} */
     public static Builder builder() {
         return new Builder();
     }
@@ -209,6 +209,8 @@ public final class GoRuntime implements AutoCloseable {
     /**
      * The JVM-wide runtime used by {@link Go} outside goroutines, built on first use from the
      * system properties (see the class description). If it was closed, a new one is built.
+     *
+     * @return the default runtime
      */
     public static GoRuntime defaultRuntime() {
         GoRuntime rt = defaultRuntime;
@@ -341,7 +343,7 @@ public final class GoRuntime implements AutoCloseable {
     }
 
 
-    /** The names of the scheduler providers found on the module path, sorted. */
+    /** {@return the names of the scheduler providers found on the module path, sorted} */
     public static List<String> availableSchedulers() {
         return providers().keySet().stream().sorted().toList();
     }
@@ -545,33 +547,33 @@ public final class GoRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- introspection
 
-    /** The scheduler provider name: {@code gmp}, {@code fifo}, {@code jdk} or a custom one. */
+    /** {@return the scheduler provider name: {@code gmp}, {@code fifo}, {@code jdk} or a custom one} */
     public String schedulerName() {
         return schedulerName;
     }
 
-    /** Number of processors (Go's {@code GOMAXPROCS}). */
+    /** {@return the number of processors (Go's {@code GOMAXPROCS})} */
     public int maxProcs() {
         return maxProcs;
     }
 
-    /** Goroutines alive now (Go's {@code runtime.NumGoroutine}). */
+    /** {@return the number of goroutines alive now (Go's {@code runtime.NumGoroutine})} */
     public int numGoroutine() {
         return (int) Math.min(Integer.MAX_VALUE, live.get());
     }
 
-    /** A snapshot of the scheduler's and the goroutines' counters. */
+    /** {@return a snapshot of the scheduler's and the goroutines' counters} */
     public RuntimeStats stats() {
         return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), sysmonTicks.get(),
                 monitorErrors.get(), monitorDead());
     }
 
-    /** Milliseconds since this runtime was built (the schedtrace clock). */
+    /** {@return the time since this runtime was built, in milliseconds (the schedtrace clock)} */
     public long uptimeMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
-    /** Go's schedtrace line for this runtime, now. */
+    /** {@return Go's schedtrace line for this runtime, now} */
     public String schedtrace() {
         return stats().schedtrace(uptimeMillis());
     }
@@ -639,6 +641,8 @@ public final class GoRuntime implements AutoCloseable {
     /**
      * The system monitor's provider name ({@code sysmon} for gmp4j's), or empty when no
      * {@link MonitorProvider} is on the module path or the builder turned it off.
+     *
+     * @return the provider's name, or empty
      */
     public Optional<String> monitorName() {
         return Optional.ofNullable(monitorName);
@@ -749,8 +753,8 @@ public final class GoRuntime implements AutoCloseable {
      * goroutine profile: total 1000000
      * 1000000 goroutines [chan receive], stacks read from 10000 of them:
      * 10000 @
-     * &#9;java.base/java.lang.VirtualThread.park(VirtualThread.java:742)
-     * &#9;...
+     * 	java.base/java.lang.VirtualThread.park(VirtualThread.java:742)
+     * 	...
      * </pre>
      *
      * <p>The counts by wait reason are exact. Reading a parked goroutine's stack costs
@@ -963,7 +967,7 @@ public final class GoRuntime implements AutoCloseable {
         }
     }
 
-    /** The network poller if one was created, else empty (diagnostics). */
+    /** {@return the network poller if one was created, else empty (diagnostics)} */
     public Optional<Poller> pollerIfCreated() {
         return Optional.ofNullable(poller);
     }
@@ -1009,7 +1013,7 @@ public final class GoRuntime implements AutoCloseable {
         }
     }
 
-    /** Whether {@link #close()} has begun. */
+    /** {@return whether {@link #close()} has begun} */
     public boolean isClosed() {
         return closed;
     }

@@ -10,6 +10,8 @@ public final class GoroutineException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /**
+     * Creates the exception.
+     *
      * @param message what failed
      * @param cause   the checked exception the goroutine threw
      */

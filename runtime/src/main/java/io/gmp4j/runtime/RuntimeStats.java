@@ -50,6 +50,25 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
     /**
      * The snapshot without the monitor's health fields (no monitor error, monitor not dead), as
      * before they existed.
+     *
+     * @param scheduler         see {@link #scheduler()}
+     * @param maxProcs          see {@link #maxProcs()}
+     * @param idleProcs         see {@link #idleProcs()}
+     * @param threads           see {@link #threads()}
+     * @param spinningThreads   see {@link #spinningThreads()}
+     * @param needSpinning      see {@link #needSpinning()}
+     * @param idleThreads       see {@link #idleThreads()}
+     * @param globalRunQueue    see {@link #globalRunQueue()}
+     * @param steals            see {@link #steals()}
+     * @param goroutines        see {@link #goroutines()}
+     * @param goroutinesCreated see {@link #goroutinesCreated()}
+     * @param goroutinesExited  see {@link #goroutinesExited()}
+     * @param handoffs          see {@link #handoffs()}
+     * @param preemptRequests   see {@link #preemptRequests()}
+     * @param syscalls          see {@link #syscalls()}
+     * @param sysmonTicks       see {@link #sysmonTicks()}
+     * @param processors        see {@link #processors()}
+     * @param machines          see {@link #machines()}
      */
     public RuntimeStats(String scheduler, int maxProcs, int idleProcs, int threads, int spinningThreads,
                         boolean needSpinning, int idleThreads, long globalRunQueue, long steals,
@@ -118,7 +137,7 @@ public record RuntimeStats(String scheduler, int maxProcs, int idleProcs, int th
         return value < 0 ? "n/a" : Long.toString(value);
     }
 
-    /** Sum of the processors' schedule ticks (time slices started). */
+    /** {@return the sum of the processors' schedule ticks (time slices started)} */
     public long totalSchedTicks() {
         long sum = 0;
         for (SchedulerStats.Processor p : processors) {

@@ -30,7 +30,7 @@ public final class Ticker {
         return new Ticker(t);
     }
 
-    /** The channel ticks are delivered on (Go's {@code t.C}). */
+    /** {@return the channel ticks are delivered on (Go's {@code t.C})} */
     public Chan<Instant> c() {
         return timer.channel();
     }

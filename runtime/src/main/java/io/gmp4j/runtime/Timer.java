@@ -69,7 +69,7 @@ public final class Timer {
         return new Timer(t);
     }
 
-    /** The channel the time is delivered on (Go's {@code t.C}); null for an {@code afterFunc} timer. */
+    /** {@return the channel the time is delivered on (Go's {@code t.C}); null for an {@code afterFunc} timer} */
     public Chan<Instant> c() {
         return timer.channel();
     }

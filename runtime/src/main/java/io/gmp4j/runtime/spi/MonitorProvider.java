@@ -13,7 +13,7 @@ package io.gmp4j.runtime.spi;
  */
 public interface MonitorProvider {
 
-    /** The provider's name, for diagnostics; lower case. */
+    /** {@return the provider's name, for diagnostics; lower case} */
     String name();
 
     /**

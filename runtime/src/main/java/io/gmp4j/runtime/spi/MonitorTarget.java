@@ -9,17 +9,19 @@ package io.gmp4j.runtime.spi;
  */
 public interface MonitorTarget {
 
-    /** A short name of the runtime for the monitor's thread name, such as {@code gmp4j-1}. */
+    /** {@return a short name of the runtime for the monitor's thread name, such as {@code gmp4j-1}} */
     String name();
 
     /**
      * The scheduler's control view, or null when the scheduler has no processors a monitor
      * could retake (the {@code fifo} and {@code jdk} providers): then only {@code schedtrace}
      * and the deadlock report apply.
+     *
+     * @return the control view, or null
      */
     MonitoredScheduler scheduler();
 
-    /** The {@code schedtrace} period in milliseconds ({@code -Dgmp4j.schedtrace=MS}); 0 when off. */
+    /** {@return the {@code schedtrace} period in milliseconds ({@code -Dgmp4j.schedtrace=MS}); 0 when off} */
     long schedtraceMillis();
 
     /**
@@ -31,7 +33,7 @@ public interface MonitorTarget {
      */
     String schedtrace(boolean detail);
 
-    /** Whether {@code -Dgmp4j.scheddetail=true} (or the builder) asked for the detailed trace. */
+    /** {@return whether {@code -Dgmp4j.scheddetail=true} (or the builder) asked for the detailed trace} */
     boolean scheddetail();
 
     /**

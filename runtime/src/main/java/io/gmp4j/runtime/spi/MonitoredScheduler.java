@@ -18,7 +18,7 @@ public interface MonitoredScheduler {
     /** Go's {@code _Psyscall}: the processor's goroutine is in {@code Go.syscall}. */
     int STATUS_SYSCALL = 2;
 
-    /** Number of processors. */
+    /** {@return the number of processors} */
     int maxProcs();
 
     /**
@@ -54,13 +54,13 @@ public interface MonitoredScheduler {
      */
     boolean runqEmpty(int p);
 
-    /** Go's {@code sched.npidle}. */
+    /** {@return the number of idle processors (Go's {@code sched.npidle})} */
     int idleProcs();
 
-    /** Go's {@code sched.nmspinning}. */
+    /** {@return the number of spinning machines (Go's {@code sched.nmspinning})} */
     int spinningMachines();
 
-    /** Go's {@code sched.runqsize}. */
+    /** {@return the number of goroutines in the global run queue (Go's {@code sched.runqsize})} */
     long globalRunQueue();
 
     /**

@@ -14,7 +14,7 @@ package io.gmp4j.runtime.spi;
  */
 public interface PollerProvider {
 
-    /** The provider's name, for diagnostics; lower case. */
+    /** {@return the provider's name, for diagnostics; lower case} */
     String name();
 
     /**

@@ -73,7 +73,7 @@ public interface Scheduler {
         return false;
     }
 
-    /** A snapshot of the scheduler's counters, for {@code RuntimeStats} and schedtrace. */
+    /** {@return a snapshot of the scheduler's counters, for {@code RuntimeStats} and schedtrace} */
     SchedulerStats stats();
 
     /** Stops the scheduler's threads once they have nothing left to run. */

@@ -14,7 +14,7 @@ package io.gmp4j.runtime.spi;
  */
 public interface SchedulerProvider {
 
-    /** The name users select this provider by; lower case, unique among providers. */
+    /** {@return the name users select this provider by; lower case, unique among providers} */
     String name();
 
     /**

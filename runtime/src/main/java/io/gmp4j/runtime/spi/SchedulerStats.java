@@ -84,7 +84,7 @@ public record SchedulerStats(String scheduler, int maxProcs, int idleProcs, int 
             this(id, status, runQueue, runNext, schedTick, steals, 0, -1, 0);
         }
 
-        /** Go's numeric P status for schedtrace ({@code _Pidle}=0, {@code _Prunning}=1, {@code _Psyscall}=2, {@code _Pgcstop}=3). */
+        /** {@return Go's numeric P status for schedtrace ({@code _Pidle}=0, {@code _Prunning}=1, {@code _Psyscall}=2, {@code _Pgcstop}=3)} */
         public int statusCode() {
             return switch (status) {
                 case "idle" -> 0;

@@ -31,7 +31,7 @@ public final class VirtualThreads {
         return JdkAccess.newVirtualThread(scheduler, "", task);
     }
 
-    /** The JVM flag custom schedulers need: {@code --add-opens java.base/java.lang=io.gmp4j.runtime}. */
+    /** {@return the JVM flag custom schedulers need: {@code --add-opens java.base/java.lang=io.gmp4j.runtime}} */
     public static String requiredFlag() {
         return JdkAccess.requiredFlag();
     }

@@ -25,6 +25,8 @@ public class WaitReason {
     private long since;
 
     /**
+     * Creates a wait reason.
+     *
      * @param reason Go's wait reason string, such as {@code "sleep"} or {@code "chan receive"}
      * @param since  {@link System#nanoTime()} when the wait began, or {@link #UNSTAMPED} for a
      *               hot path that cannot afford a clock read (Go's lazily set {@code waitsince})
@@ -34,17 +36,22 @@ public class WaitReason {
         this.since = since;
     }
 
-    /** A wait that begins now. */
+    /**
+     * A wait that begins now.
+     *
+     * @param reason Go's wait reason string
+     * @return the wait, stamped with {@link System#nanoTime()}
+     */
     public static WaitReason now(String reason) {
         return new WaitReason(reason, System.nanoTime());
     }
 
-    /** Go's wait reason string. */
+    /** {@return Go's wait reason string} */
     public final String reason() {
         return reason;
     }
 
-    /** {@link System#nanoTime()} when the wait began, or {@link #UNSTAMPED}. */
+    /** {@return {@link System#nanoTime()} when the wait began, or {@link #UNSTAMPED}} */
     public final long since() {
         return since;
     }
@@ -52,7 +59,10 @@ public class WaitReason {
     /**
      * For a wait created {@link #UNSTAMPED}: records {@code now} as its start, the first time an
      * observer sees it (Go stamps {@code waitsince} the same way, when the garbage collector
-     * first finds the goroutine blocked). Returns true if this call stamped it.
+     * first finds the goroutine blocked).
+     *
+     * @param now {@link System#nanoTime()} as the observer read it
+     * @return true if this call stamped it
      */
     public final boolean stampIfUnset(long now) {
         if (since != UNSTAMPED) {
