@@ -18,13 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * flight ({@link RuntimeTimer#seq}), so no stale value is received after they return.
  *
  * <h2>Implementation notes</h2>
- * Owner operations and the delivery run under {@link #lock}. {@link #fire} runs on a machine
- * that holds a processor, so it must never wait for a lock: a goroutine that holds
- * {@link #lock} (or the channel's lock) may itself be parked, queued on that very processor,
- * and the machine would wait for it forever (this deadlock happened: a goroutine in
- * {@code stop()} parked on the heap lock while a machine blocked on the timer's monitor). So
- * {@code fire} only tries the locks; if either is busy it hands the delivery to a new goroutine,
- * which may block (Go's runtime locks are never held by a descheduled goroutine; ours can be).
+ * Owner operations and the delivery run under {@link #lock}. Rule M (docs/ARCHITECTURE.md):
+ * {@link #fire} runs on a machine that holds a processor, and {@link #lock} or the channel's
+ * lock may be held by a parked goroutine, so {@code fire} only tries them; if either is busy it
+ * hands the delivery to a new goroutine, which may block.
  *
  * <p><b>Stop racing the firing.</b> A one-shot timer popped by a heap is in no heap until its
  * firing delivers, so "not in a heap" does not mean "fired": stop must not answer false in that

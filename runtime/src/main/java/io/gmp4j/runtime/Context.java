@@ -404,9 +404,9 @@ public abstract class Context implements AutoCloseable {
 
     /**
      * Go's timerCtx: a cancelCtx with a deadline and a runtime timer until it ends. As Go's
-     * ({@code time.AfterFunc}), the expiry cancels from a new goroutine: the timer fires on a
-     * machine holding a processor, which must not wait for this context's monitor or its done
-     * channel's lock (their holder may be a parked goroutine queued on that processor).
+     * ({@code time.AfterFunc}), the expiry cancels from a new goroutine. Rule M
+     * (docs/ARCHITECTURE.md): the timer fires on a machine holding a processor, which must not
+     * wait for this context's monitor or its done channel's lock.
      */
     static final class TimerContext extends CancelContext {
         private final Instant deadline;

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A runtime timer whose action runs inline where the timers run (the poller's deadline
  * timers, Go's {@code netpollReadDeadline}). Owner operations are serialised by {@link #lock};
- * {@link #fire} takes no lock (it runs on a machine holding a processor, see {@link ChanTimer})
- * and drops a firing whose sequence number is stale.
+ * {@link #fire} takes no lock (Rule M, docs/ARCHITECTURE.md: it runs on a machine holding a
+ * processor) and drops a firing whose sequence number is stale.
  */
 final class InlineRuntimeTimer extends RuntimeTimer implements PollerTarget.InlineTimer {
     private final TimerService timers;

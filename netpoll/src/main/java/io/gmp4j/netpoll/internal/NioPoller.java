@@ -27,16 +27,14 @@ import java.util.function.Consumer;
  * <h2>Implementation notes</h2>
  * <b>Only platform threads touch the selector.</b> The JDK's selector synchronises on monitors
  * (its update lock, its wake-up lock, the cancelled-key set, each channel's key lock) that the
- * polling machines take too. A goroutine that contends such a monitor unmounts and has to be
- * scheduled again to take it; if the monitor's owner then hands it to the goroutine while a
- * machine holding a processor waits for the same monitor, the machine waits for a goroutine that
- * needs a machine, and with every processor so held the runtime stops. So goroutines never call
- * the selector: they record what they need in their descriptor ({@link PollDesc}: arm reading,
- * arm writing, connect done, close) and queue it in {@link #requests}; a platform thread applies
- * the queue under {@link #pollLock}: every poll does before it selects, and a goroutine that
- * parks has its machine do it right after it unmounts ({@link PollerTarget#runAfterPark}, Go's
- * {@code gopark} unlock function). Platform threads and virtual threads of other schedulers
- * (whose carriers never poll) apply the queue themselves.
+ * polling machines take too; by Rule M (docs/ARCHITECTURE.md) no goroutine may hold or queue
+ * for one. So goroutines never call the selector: they record what they need in their
+ * descriptor ({@link PollDesc}: arm reading, arm writing, connect done, close) and queue it in
+ * {@link #requests}; a platform thread applies the queue under {@link #pollLock}: every poll
+ * does before it selects, and a goroutine that parks has its machine do it right after it
+ * unmounts ({@link PollerTarget#runAfterPark}, Go's {@code gopark} unlock function). Platform
+ * threads and virtual threads of other schedulers (whose carriers never poll) apply the queue
+ * themselves.
  *
  * <p>{@link #pollLock} serialises polls and the application of requests. A thread that finds it
  * held leaves its request to the holder: a blocked select is woken ({@link #selecting} says one

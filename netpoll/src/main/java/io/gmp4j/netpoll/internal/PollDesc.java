@@ -42,9 +42,9 @@ import java.util.function.Consumer;
  * ({@link #deregistered()}) before the channel itself is closed.
  *
  * <p>Deadlines (Go's {@code rd}/{@code wd}): 0 none, -1 expired, else a point on {@link #nanotime()}.
- * A deadline timer's action takes no lock (it runs on a machine holding a processor): it
- * expires the deadline only if the deadline it reads has passed, so a firing left over from an
- * earlier setting does nothing.
+ * A deadline timer's action takes no lock (Rule M, docs/ARCHITECTURE.md): it expires the
+ * deadline only if the deadline it reads has passed, so a firing left over from an earlier
+ * setting does nothing.
  */
 public final class PollDesc {
     /** Readiness reported and not yet consumed (Go's pdReady). */

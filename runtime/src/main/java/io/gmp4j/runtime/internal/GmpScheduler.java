@@ -50,9 +50,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code needspinning} closes the remaining window when no processor was free).
  *
  * <p><b>Locking.</b> {@link #lock} (Go's {@code sched.lock}) guards the global run queue, the
- * idle processor and machine lists. It is only ever taken by machines (platform threads) or
- * inside {@code execute}, during which the JDK pins the calling goroutine, so a goroutine never
- * unmounts while holding it. Nothing blocks while holding it.
+ * idle processor and machine lists. Rule M (docs/ARCHITECTURE.md): machines wait for it, so it
+ * is a {@link RuntimeLock}, on which goroutines (readying one in {@code execute}, or waking a
+ * machine for a timer they armed) spin instead of unmounting. Nothing blocks while holding it.
  *
  * <p><b>Moving goroutines between queues: nothing is ever dropped.</b> Every path that moves
  * goroutines from one queue to another either has room by construction or sends what does not

@@ -8,9 +8,11 @@ import java.time.Duration;
  * A runtime timer (Go's {@code runtime.timer}): something to do at a point of the runtime's
  * monotonic clock, once or periodically, kept in a {@link TimerHeap} — one per processor on the
  * {@code gmp} scheduler. {@link #fire} runs on whichever thread runs the heap (a machine in
- * {@code findRunnable}, the machine waiting for the next timer, or the timer thread of other
- * schedulers), so it must be short and must never block: ready a goroutine, send without
- * blocking, close a channel.
+ * {@code findRunnable}, also for another processor's heap when it steals, the machine waiting
+ * for the next timer, the system monitor for overdue timers, or the timer thread of other
+ * schedulers), so it must be short. Rule M (docs/ARCHITECTURE.md): it never waits for anything
+ * a goroutine can hold — it readies a goroutine, tries a lock, or starts a goroutine to do the
+ * rest.
  *
  * <p>Fields {@link #when}, {@link #period}, {@link #index} are guarded by the lock of the heap
  * the timer is in. {@link #heap} is written under that lock and read without it to find the

@@ -40,13 +40,13 @@ public interface PollerTarget {
      * yields or ends) and returns true; the caller then parks. Otherwise returns false and the
      * caller runs the action itself.
      *
-     * <p>This is how a poller keeps goroutines away from locks its polling machines take: the
-     * JDK's selector synchronises on monitors, and a goroutine that contends one unmounts and
-     * must be scheduled again before a machine blocked on the same monitor can go on. Work done
-     * after the unmount runs on a platform thread, like the rest of the poller's work. The
-     * action must be short, must not block on anything a goroutine holds, and must tolerate
-     * running late (a goroutine whose park does not unmount, because its permit was set or a
-     * native frame pins it, leaves the action to the next unmount on that machine).
+     * <p>This is how a poller keeps goroutines away from locks its polling machines take, such
+     * as the JDK selector's monitors (gmp4j's Rule M, docs/ARCHITECTURE.md: a machine that holds
+     * a processor never waits for anything a goroutine can hold). Work done after the unmount
+     * runs on a platform thread, like the rest of the poller's work. The action must be short,
+     * must not block on anything a goroutine holds, and must tolerate running late (a goroutine
+     * whose park does not unmount, because its permit was set or a native frame pins it, leaves
+     * the action to the next unmount on that machine).
      *
      * @param action what to run on the machine
      * @return true if the machine will run it
