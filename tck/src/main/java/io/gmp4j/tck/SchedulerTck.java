@@ -196,7 +196,11 @@ public abstract class SchedulerTck {
 
     // ---------------------------------------------------------------- mandatory
 
-    /** Every goroutine of a million, spawned from goroutines in a tree, runs exactly once. */
+    /**
+     * Every goroutine of a million, spawned from goroutines in a tree, runs exactly once.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void everyGoroutineRunsExactlyOnce() throws Exception {
         int n = spawns();
@@ -229,7 +233,11 @@ public abstract class SchedulerTck {
         Go.go(() -> spawnRange(ran, all, mid, to));
     }
 
-    /** Created and exited counts agree once every goroutine has ended, and close leaves none. */
+    /**
+     * Created and exited counts agree once every goroutine has ended, and close leaves none.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void statsCountEveryGoroutineAndCloseLeavesNone() throws Exception {
         GoRuntime rt = build(2);
@@ -250,6 +258,8 @@ public abstract class SchedulerTck {
     /**
      * No lost wake-up: a runtime with every goroutine parked is woken, many times over, by a
      * platform thread and by a goroutine, on one processor and on two.
+     *
+     * @throws Exception what the check threw when the provider failed it
      */
     @Test
     public void anIdleRuntimeIsWokenEveryTime() throws Exception {
@@ -283,7 +293,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** {@code LockSupport.park}/{@code unpark} between goroutines and from a platform thread. */
+    /**
+     * {@code LockSupport.park}/{@code unpark} between goroutines and from a platform thread.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void parkAndUnparkFromGoroutinesAndPlatformThreads() throws Exception {
         try (Held held = hold(build(2))) {
@@ -322,7 +336,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** {@code Thread.yield} (Go's Gosched) lets another goroutine run, even on one processor. */
+    /**
+     * {@code Thread.yield} (Go's Gosched) lets another goroutine run, even on one processor.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void yieldLetsOthersRunOnOneProcessor() throws Exception {
         try (Held held = hold(build(1))) {
@@ -340,7 +358,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** {@code Go.sleep}, one-shot timers, {@code stop}, {@code afterFunc} and tickers. */
+    /**
+     * {@code Go.sleep}, one-shot timers, {@code stop}, {@code afterFunc} and tickers.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void timersFireStopAndTick() throws Exception {
         try (Held held = hold(build(2))) {
@@ -371,7 +393,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** Unbuffered and buffered channels: order, close and range, 10,000 hand-offs. */
+    /**
+     * Unbuffered and buffered channels: order, close and range, 10,000 hand-offs.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void channelsHandOffInOrderAndClose() throws Exception {
         try (Held held = hold(build(2))) {
@@ -403,7 +429,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** Select: the default case, a ready case chosen among several (both over time), a timeout. */
+    /**
+     * Select: the default case, a ready case chosen among several (both over time), a timeout.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void selectChoosesReadyCasesAndTimesOut() throws Exception {
         try (Held held = hold(build(2))) {
@@ -430,7 +460,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** Context: a deadline ends a blocked select; cancelling a parent ends its child. */
+    /**
+     * Context: a deadline ends a blocked select; cancelling a parent ends its child.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void contextsEndBlockedGoroutines() throws Exception {
         try (Held held = hold(build(2))) {
@@ -455,7 +489,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** The network poller: accept, read and write park and wake; a read deadline fires. */
+    /**
+     * The network poller: accept, read and write park and wake; a read deadline fires.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void networkWaitsParkAndWake() throws Exception {
         try (Held held = hold(build(2))) {
@@ -492,7 +530,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** {@code Go.syscall}: returns the call's value, rethrows its exception, counts the call (or says it cannot: -1). */
+    /**
+     * {@code Go.syscall}: returns the call's value, rethrows its exception, counts the call (or says it cannot: -1).
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void syscallReturnsAndThrowsWhatTheCallDoes() throws Exception {
         try (Held held = hold(build(1))) {
@@ -508,7 +550,11 @@ public abstract class SchedulerTck {
         }
     }
 
-    /** The goroutine dump shows a parked goroutine with its wait reason and its stack. */
+    /**
+     * The goroutine dump shows a parked goroutine with its wait reason and its stack.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void theGoroutineDumpShowsWaitingGoroutines() throws Exception {
         try (Held held = hold(build(2))) {
@@ -537,7 +583,11 @@ public abstract class SchedulerTck {
         ch.recv();
     }
 
-    /** The system monitor reports a deadlock (every goroutine asleep) on this provider too. */
+    /**
+     * The system monitor reports a deadlock (every goroutine asleep) on this provider too.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void aDeadlockIsReported() throws Exception {
         AtomicReference<String> report = new AtomicReference<>();
@@ -564,6 +614,8 @@ public abstract class SchedulerTck {
     /**
      * close waits for running goroutines and then refuses new ones; a bounded close gives up on
      * a blocked goroutine; shutdownNow interrupts it.
+     *
+     * @throws Exception what the check threw when the provider failed it
      */
     @Test
     public void closeWaitsBoundedCloseGivesUpShutdownNowInterrupts() throws Exception {
@@ -603,7 +655,11 @@ public abstract class SchedulerTck {
         assertEquals(1, finished.get(), "close returned before the running goroutine ended");
     }
 
-    /** An exception escaping a goroutine reaches the runtime's uncaught-exception handler. */
+    /**
+     * An exception escaping a goroutine reaches the runtime's uncaught-exception handler.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void uncaughtExceptionsReachTheHandler() throws Exception {
         Chan<Throwable> caught = Chan.make(1);
@@ -620,7 +676,11 @@ public abstract class SchedulerTck {
     private static final ThreadLocal<Integer> LOCAL = new ThreadLocal<>();
     private static final ScopedValue<String> SCOPED = ScopedValue.newInstance();
 
-    /** Thread locals belong to one goroutine, and scoped values survive its parks. */
+    /**
+     * Thread locals belong to one goroutine, and scoped values survive its parks.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void threadLocalsAndScopedValuesFollowTheGoroutine() throws Exception {
         try (Held held = hold(build(1))) {
@@ -649,7 +709,11 @@ public abstract class SchedulerTck {
 
     // ---------------------------------------------------------------- optional
 
-    /** {@link Capability#MAX_PROCS}: never more than maxProcs goroutines run at once. */
+    /**
+     * {@link Capability#MAX_PROCS}: never more than maxProcs goroutines run at once.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
     @Test
     public void noMoreThanMaxProcsGoroutinesRunAtOnce() throws Exception {
         assumeTrue(capabilities().contains(Capability.MAX_PROCS), "the provider does not declare MAX_PROCS");
@@ -679,6 +743,8 @@ public abstract class SchedulerTck {
     /**
      * {@link Capability#MONITORED}: on one processor, a goroutine that never yields does not keep
      * a sleeping goroutine from waking (the monitor hands the processor off).
+     *
+     * @throws Exception what the check threw when the provider failed it
      */
     @Test
     public void aCpuLoopDoesNotHoldASleeperOnOneProcessor() throws Exception {
