@@ -124,6 +124,13 @@ public final class GoRuntime implements AutoCloseable {
     /** Live goroutine threads, for dumps. Added before start, removed when the body ends. */
     private final Set<Thread> goroutines = ConcurrentHashMap.newKeySet();
     private final Object closeMonitor = new Object();
+    /**
+     * Serialises the stopping of the runtime's threads in {@link #closeWithin}. Not closeMonitor:
+     * a thread being stopped (a machine or the timer thread firing a timer whose goroutine is
+     * refused) takes closeMonitor in {@link #goroutineEnded}, so holding closeMonitor while
+     * waiting for those threads could wait for ever.
+     */
+    private final Object terminateLock = new Object();
     /** Timers: the gmp scheduler's per-processor heaps, else a timer thread made on first use. */
     private final TimerService perProcessorTimers;
     private volatile TimerService threadTimers;
@@ -868,6 +875,9 @@ public final class GoRuntime implements AutoCloseable {
                         interrupted = true;
                     }
                 }
+            }
+            // Stop the threads without closeMonitor held (see terminateLock).
+            synchronized (terminateLock) {
                 if (!terminated) {
                     if (monitor != null) {
                         monitor.stop();
