@@ -191,6 +191,13 @@ public final class GoRuntime implements AutoCloseable {
             monitorName = mp.name();
             monitor = Objects.requireNonNull(mp.start(new Target()),
                     () -> "monitor provider '" + monitorName + "' returned no monitor");
+            if (scheduler.monitored() == null && provider.getClass().getModule() != GoRuntime.class.getModule()) {
+                // gmp4j's fifo and jdk are documented as such; a custom scheduler's author may not know.
+                System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.INFO, name + ": the system monitor '"
+                        + monitorName + "' can only trace and report deadlocks here: scheduler '" + schedulerName
+                        + "' offers no MonitoredScheduler (Scheduler.monitored() is null), so a goroutine in a CPU "
+                        + "loop or in Go.syscall keeps its thread and nothing hands it off (see monitorCanRetake())");
+            }
         } else {
             monitorName = null;
             monitor = null;
@@ -653,6 +660,21 @@ public final class GoRuntime implements AutoCloseable {
      */
     public Optional<String> monitorName() {
         return Optional.ofNullable(monitorName);
+    }
+
+    /**
+     * Whether the system monitor can act on this runtime's scheduler, not only watch it: a
+     * monitor runs and the scheduler offers a {@link MonitoredScheduler} view
+     * ({@link Scheduler#monitored()}), through which it hands off processors held by goroutines
+     * in CPU loops or in {@link Go#syscall} and asks such goroutines to yield. False on the
+     * {@code fifo} and {@code jdk} schedulers and on a custom one without that view: there the
+     * monitor only prints {@code schedtrace} and reports deadlocks (building such a runtime with
+     * a custom scheduler logs this once at INFO).
+     *
+     * @return true if the monitor can retake processors
+     */
+    public boolean monitorCanRetake() {
+        return monitor != null && scheduler.monitored() != null;
     }
 
     // ---------------------------------------------------------------- monitor target and dumps

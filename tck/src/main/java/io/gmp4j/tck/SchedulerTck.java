@@ -759,6 +759,8 @@ public abstract class SchedulerTck {
         try (Held held = hold(build(1))) {
             GoRuntime rt = held.rt();
             assumeTrue(rt.monitorName().isPresent(), "no system monitor on the module path");
+            assertTrue(rt.monitorCanRetake(), "the provider declares MONITORED, but its scheduler offers no "
+                    + "MonitoredScheduler (Scheduler.monitored() returned null)");
             AtomicReference<Boolean> stop = new AtomicReference<>(false);
             CountDownLatch woke = new CountDownLatch(1);
             CountDownLatch hogging = new CountDownLatch(1);
