@@ -1376,8 +1376,9 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             }
         }
         m.inSyscall = true;
+        T result;
         try {
-            return call.call();
+            result = call.call();
         } finally {
             if (currentMachine() == m && m.p == p && p.syscalltick() == tick
                     && p.casStatus(Processor.SYSCALL, Processor.RUNNING)) {
@@ -1387,6 +1388,11 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 exitsyscall(p, tick);
             }
         }
+        // Go's exitsyscall re-arms a pending preemption (gp.preempt -> stackguard0), honoured at
+        // the next call: a goroutine looping over short syscalls yields when asked, instead of
+        // holding its processor until the monitor retakes it as a CPU hog.
+        preemptPoint();
+        return result;
     }
 
     /** exitsyscall when the fast path failed: see {@link #syscall}. */
