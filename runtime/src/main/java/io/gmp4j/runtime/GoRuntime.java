@@ -1091,8 +1091,13 @@ public final class GoRuntime implements AutoCloseable {
     // ---------------------------------------------------------------- configuration
 
     private static Map<String, SchedulerProvider> providers() {
+        return byName(ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader()));
+    }
+
+    /** The providers by name; two of different classes under one name are an error naming both. */
+    static Map<String, SchedulerProvider> byName(Iterable<SchedulerProvider> found) {
         Map<String, SchedulerProvider> map = new TreeMap<>();
-        for (SchedulerProvider p : ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader())) {
+        for (SchedulerProvider p : found) {
             SchedulerProvider twin = map.putIfAbsent(p.name(), p);
             if (twin != null && twin.getClass() != p.getClass()) {
                 throw new IllegalStateException("scheduler: two providers are named '" + p.name() + "' ("
