@@ -275,19 +275,16 @@ public final class GoRuntime implements AutoCloseable {
         if (rt != null) {
             return rt;
         }
-        rt = soleOpen;
-        if (rt != null && !rt.closed) {
+        rt = soleBuilt();
+        if (rt != null) {
             return rt;
         }
         List<GoRuntime> open;
         synchronized (OPEN) {
-            if (OPEN.size() == 1) {
-                return OPEN.getFirst();
-            }
             open = List.copyOf(OPEN);
         }
-        if (open.isEmpty()) {
-            return defaultRuntime();
+        if (open.size() <= 1) { // changed since soleBuilt(): as if called a moment later
+            return open.isEmpty() ? defaultRuntime() : open.getFirst();
         }
         StringBuilder names = new StringBuilder();
         for (GoRuntime r : open) {
@@ -308,19 +305,21 @@ public final class GoRuntime implements AutoCloseable {
      */
     static GoRuntime forTimers() {
         GoRuntime rt = currentOrNull();
-        if (rt != null) {
-            return rt;
+        if (rt == null) {
+            rt = soleBuilt();
         }
-        rt = soleOpen;
+        return rt != null ? rt : defaultRuntime();
+    }
+
+    /** The one open built runtime, or null when none or several are open. */
+    private static GoRuntime soleBuilt() {
+        GoRuntime rt = soleOpen;
         if (rt != null && !rt.closed) {
             return rt;
         }
         synchronized (OPEN) {
-            if (OPEN.size() == 1) {
-                return OPEN.getFirst();
-            }
+            return OPEN.size() == 1 ? OPEN.getFirst() : null;
         }
-        return defaultRuntime();
     }
 
     private static void registerOpen(GoRuntime rt) {
