@@ -1,6 +1,5 @@
 package io.gmp4j.runtime;
 
-import io.gmp4j.runtime.internal.GmpScheduler;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -112,7 +111,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public void send(T value) {
         requireElement(value);
-        GmpScheduler.preemptPoint();
+        PreemptPoints.check();
         Sudog r;
         Sudog s;
         lock.lock();
@@ -150,7 +149,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     public boolean trySend(T value) {
         requireElement(value);
-        GmpScheduler.preemptPoint();
+        PreemptPoints.check();
         // Go's fast fail: not closed and full. Read full first (acquire), closed second: if the
         // channel was open at the second read it was open at the first, when it was full. (Go
         // reads closed first; with a receiver waiting and close racing, that order can report
@@ -212,7 +211,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T recv() {
-        GmpScheduler.preemptPoint();
+        PreemptPoints.check();
         Sudog s;
         Sudog r;
         Object v;
@@ -252,7 +251,7 @@ public final class Chan<T> implements Iterable<T> {
      */
     @SuppressWarnings("unchecked")
     public T tryRecv() {
-        GmpScheduler.preemptPoint();
+        PreemptPoints.check();
         // Go's fast path: seen empty means "nothing to receive at that moment". Unlike Go's
         // (v, ok), tryRecv returns null both for "not ready" and for "closed and drained", so
         // the closed flag does not need to be read here (Select reports the difference).

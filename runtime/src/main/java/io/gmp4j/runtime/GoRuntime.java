@@ -1,9 +1,11 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.runtime.internal.HeapTimers;
+import io.gmp4j.runtime.internal.JdkAccess;
 import io.gmp4j.runtime.internal.JdkPoller;
-import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.internal.ThreadTimers;
 import io.gmp4j.runtime.internal.TimerService;
+import io.gmp4j.runtime.spi.Carrier;
 import io.gmp4j.runtime.spi.WaitReason;
 import io.gmp4j.runtime.spi.Monitor;
 import io.gmp4j.runtime.spi.MonitorProvider;
@@ -16,6 +18,7 @@ import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerProvider;
 import io.gmp4j.runtime.spi.SchedulerStats;
+import io.gmp4j.runtime.spi.SchedulerTimers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -136,6 +139,8 @@ public final class GoRuntime implements AutoCloseable {
     private volatile TimerService threadTimers;
     private volatile boolean closed;
     private volatile boolean terminated;
+    /** Whether the stop phase has stopped the monitor and shut the scheduler down; under terminateLock. */
+    private boolean shutdownCalled;
 
     /**
      * Loads and links the {@link Go} facade here, on the builder's thread: otherwise the first
@@ -177,13 +182,11 @@ public final class GoRuntime implements AutoCloseable {
                 live::get, created::get, exited::get);
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
         this.goroutineNames = b.goroutineNames;
-        if (scheduler instanceof GmpScheduler gmp) {
-            gmp.setOwner(this);
-            carrierKnowsRuntime = true;
-            perProcessorTimers = gmp.timers();
-        } else {
-            carrierKnowsRuntime = false;
-            perProcessorTimers = null;
+        SchedulerTimers schedulerTimers = scheduler.timers();
+        perProcessorTimers = schedulerTimers == null ? null : new HeapTimers(schedulerTimers);
+        carrierKnowsRuntime = scheduler.runsOnCarriers() && JdkAccess.available();
+        if (carrierKnowsRuntime) {
+            carried(this, true);
         }
         boolean wantMonitor = b.monitor != null ? b.monitor : !"false".equals(System.getProperty("gmp4j.sysmon"));
         MonitorProvider mp = wantMonitor ? monitorProvider() : null;
@@ -349,10 +352,34 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     static GoRuntime currentOrNull() {
-        if (GmpScheduler.currentOwner() instanceof GoRuntime rt) {
-            return rt;
+        GoRuntime[] carried = CARRIED;
+        if (carried.length != 0 && Thread.currentThread().isVirtual()
+                && JdkAccess.currentCarrierThread() instanceof Carrier c) {
+            Scheduler s = c.scheduler();
+            for (GoRuntime rt : carried) {
+                if (rt.scheduler == s) {
+                    return rt;
+                }
+            }
         }
         return CURRENT.isBound() ? CURRENT.get() : null;
+    }
+
+    /**
+     * Runtimes whose scheduler {@linkplain Scheduler#runsOnCarriers() runs every goroutine on its
+     * carriers}: their goroutines are found through the carrier, not a per-goroutine binding.
+     * Copy-on-write; a few entries (one per such runtime not yet terminated).
+     */
+    private static volatile GoRuntime[] CARRIED = new GoRuntime[0];
+
+    private static synchronized void carried(GoRuntime rt, boolean add) {
+        List<GoRuntime> l = new ArrayList<>(List.of(CARRIED));
+        if (add) {
+            l.add(rt);
+        } else {
+            l.remove(rt);
+        }
+        CARRIED = l.toArray(new GoRuntime[0]);
     }
 
 
@@ -376,7 +403,7 @@ public final class GoRuntime implements AutoCloseable {
      */
     public Thread go(Runnable task) {
         Objects.requireNonNull(task, "task");
-        GmpScheduler.preemptPoint();
+        PreemptPoints.check();
         live.incrementAndGet(); // before the closed check: close() sees either this or us its flag
         if (closed) {
             goroutineEnded();
@@ -900,14 +927,19 @@ public final class GoRuntime implements AutoCloseable {
             // Stop the threads without closeMonitor held (see terminateLock).
             synchronized (terminateLock) {
                 if (!terminated) {
-                    if (monitor != null) {
-                        monitor.stop();
+                    if (!shutdownCalled) {
+                        // Once, even when a close(Duration) times out below and a later close
+                        // finishes the job: the Scheduler contract says shutdown is called once.
+                        shutdownCalled = true;
+                        if (monitor != null) {
+                            monitor.stop();
+                        }
+                        TimerService tt = threadTimers;
+                        if (tt != null) {
+                            tt.shutdown();
+                        }
+                        scheduler.shutdown();
                     }
-                    TimerService tt = threadTimers;
-                    if (tt != null) {
-                        tt.shutdown();
-                    }
-                    scheduler.shutdown();
                     while (true) {
                         long left = forever ? TimeUnit.SECONDS.toNanos(60) : deadline - System.nanoTime();
                         if (!forever && left <= 0) {
@@ -931,6 +963,9 @@ public final class GoRuntime implements AutoCloseable {
                         }
                     }
                     terminated = true;
+                    if (carrierKnowsRuntime) {
+                        carried(this, false);
+                    }
                 }
                 return true;
             }
@@ -1031,16 +1066,16 @@ public final class GoRuntime implements AutoCloseable {
 
         @Override
         public void pollerNeeded() {
-            if (scheduler instanceof GmpScheduler gmp) {
-                gmp.pollerNeeded();
-            }
+            scheduler.pollerNeeded();
         }
 
         @Override
         public boolean runAfterPark(Runnable action) {
-            // Only the gmp scheduler's machines run such actions; the jdk provider may run
-            // without the JVM flag, where the carrier thread cannot even be asked for.
-            return scheduler instanceof GmpScheduler && GmpScheduler.runAfterPark(action);
+            // Only a carrier of this runtime's scheduler that implements Carrier runs such actions;
+            // the jdk provider may run without the JVM flag, where the carrier cannot be asked for.
+            return Thread.currentThread().isVirtual() && JdkAccess.available()
+                    && JdkAccess.currentCarrierThread() instanceof Carrier c && c.scheduler() == scheduler
+                    && c.runAfterPark(action);
         }
     }
 

@@ -1,6 +1,5 @@
 package io.gmp4j.runtime;
 
-import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.spi.WaitReason;
 
 import java.util.ArrayList;
@@ -128,7 +127,7 @@ public final class Select {
          * @throws GoInterruptedException if the thread is interrupted while waiting (no case ran)
          */
         public int run() {
-            GmpScheduler.preemptPoint();
+            PreemptPoints.check();
             return selectgo(this);
         }
     }

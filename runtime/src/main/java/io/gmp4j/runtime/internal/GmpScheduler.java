@@ -2,9 +2,12 @@ package io.gmp4j.runtime.internal;
 
 import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.Poller;
+import io.gmp4j.runtime.spi.Preemption;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerStats;
+import io.gmp4j.runtime.spi.SchedulerTimers;
+import io.gmp4j.runtime.spi.TimerHeaps;
 
 import jdk.jfr.FlightRecorder;
 
@@ -68,8 +71,9 @@ import java.util.concurrent.locks.LockSupport;
  *       ({@link #dropRetired}, when it next enters its scheduler) or by the monitor's sweep of
  *       {@link #retired} processors, every cycle ({@link #runOverdueTimers}), whichever comes
  *       first; both only consume, so they may race.</li>
- *   <li>Timers do not move with a hand-off: the replacement shares the retired processor's
- *       {@link TimerHeap}, so a timer the old machine adds lands in the same heap.</li>
+ *   <li>Timers do not move with a hand-off: the runtime keeps one heap per processor id
+ *       ({@link Timers}), and the replacement has the retired processor's id, so a timer the old
+ *       machine adds lands in the same heap.</li>
  *   <li>{@code globrunqget} and {@code runqsteal} fill the caller's own queue, which only the
  *       caller pushes: both are capped by its free room (the rest stays where it was).</li>
  *   <li>Network poll results ({@code injectglist}): the global queue, or the poller's own
@@ -94,7 +98,6 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
      * Preemption requests not yet honoured, in every gmp runtime of the JVM: the runtime calls
      * that honour requests read this one field and look further only when it is non-zero.
      */
-    private static final AtomicInteger PENDING_PREEMPTS = new AtomicInteger();
     /** Timers overdue by this much are run by the monitor: nobody else is serving them. */
     private static final long OVERDUE_NANOS = 1_000_000;
     /** Go's stealTries. */
@@ -143,7 +146,34 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             new java.util.concurrent.atomic.AtomicReference<>();
     /** When the timer waiter will wake on its own (Go's sched.pollUntil); 0 while unknown. */
     private volatile long pollUntil;
-    private final TimerService timers = new ProcessorTimers();
+    private final Timers timerPart = new Timers();
+    /**
+     * The runtime's timer heaps, one per processor, given once by {@link Timers#attach} before
+     * the first goroutine starts (machines start later: Thread.start publishes it); until then
+     * an empty view.
+     */
+    private volatile TimerHeaps heaps = NO_TIMERS;
+    private static final TimerHeaps NO_TIMERS = new TimerHeaps() {
+        @Override
+        public long now() {
+            return RuntimeTimer.nanotime();
+        }
+
+        @Override
+        public long wakeTime(int heap) {
+            return NONE;
+        }
+
+        @Override
+        public int run(int heap, long now) {
+            return 0;
+        }
+
+        @Override
+        public int size(int heap) {
+            return 0;
+        }
+    };
 
     /** The network poller, once the runtime has one (Go's netpollinited). */
     private volatile Poller poller;
@@ -159,9 +189,6 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private final ArrayList<G> injectorList = new ArrayList<>();
     private final java.util.concurrent.locks.ReentrantLock injectorLock = new java.util.concurrent.locks.ReentrantLock();
     private final AtomicLong netpolled = new AtomicLong();
-
-    /** The runtime this scheduler serves, set once before the first goroutine starts. */
-    private volatile Object owner;
 
     private final AtomicLong steals = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
@@ -449,7 +476,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             throw new InternalError("runtime: dropRetired " + p + " status " + Processor.statusName(p.status));
         }
         if (p.clearPreempt()) {
-            PENDING_PREEMPTS.decrementAndGet();
+            Preemption.withdrawn();
         }
         m.p = null;
         p.m = null;
@@ -675,28 +702,15 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     }
 
     /**
-     * {@link io.gmp4j.runtime.spi.PollerTarget#runAfterPark}: if the caller is a goroutine
-     * mounted on a machine of any gmp scheduler, leaves {@code action} for that machine to run
-     * after the continuation returns (the goroutine parked, yielded or ended). Two different
-     * actions left before one unmount both run.
+     * {@link io.gmp4j.runtime.spi.Carrier#runAfterPark} for the calling goroutine: if it is
+     * mounted on a machine of any gmp scheduler, leaves {@code action} for that machine
+     * ({@link Machine#runAfterPark}); false otherwise (tests).
      */
     public static boolean runAfterPark(Runnable action) {
         if (!Thread.currentThread().isVirtual() || !JdkAccess.available()) {
             return false;
         }
-        if (!(JdkAccess.currentCarrierThread() instanceof Machine m)) {
-            return false;
-        }
-        Runnable a = m.afterPark;
-        if (a == null || a == action) {
-            m.afterPark = action;
-        } else {
-            m.afterPark = () -> {
-                a.run();
-                action.run();
-            };
-        }
-        return true;
+        return JdkAccess.currentCarrierThread() instanceof Machine m && m.runAfterPark(action);
     }
 
     /**
@@ -897,7 +911,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         if (!p.clearPreempt()) {
             return;
         }
-        PENDING_PREEMPTS.decrementAndGet();
+        Preemption.withdrawn();
         G next = p.runnext();
         if (next != null && p.casRunnext(next, null)) {
             runqput(p, next, false);
@@ -907,10 +921,11 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     // ---------------------------------------------------------------- timers
 
     /** Go's checkTimers: runs p's due timers; reads the clock only when p has any timer. */
-    private static void checkTimers(Processor p) {
-        long next = p.timers.wakeTime();
-        if (next != RuntimeTimer.NONE && next <= RuntimeTimer.nanotime()) {
-            p.timers.run(RuntimeTimer.nanotime());
+    private void checkTimers(Processor p) {
+        TimerHeaps h = heaps;
+        long next = h.wakeTime(p.id);
+        if (next != TimerHeaps.NONE && next <= h.now()) {
+            h.run(p.id, h.now());
         }
     }
 
@@ -918,7 +933,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private long earliestTimer() {
         long next = RuntimeTimer.NONE;
         for (int i = 0; i < maxProcs; i++) {
-            next = Math.min(next, proc(i).timers.wakeTime());
+            next = Math.min(next, heaps.wakeTime(i));
         }
         return next;
     }
@@ -926,9 +941,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     /** Runs every processor's due timers (the timer waiter, with or without a processor). */
     private void runAllTimers(long now) {
         for (int i = 0; i < maxProcs; i++) {
-            TimerHeap h = proc(i).timers;
-            if (h.wakeTime() <= now) {
-                h.run(now);
+            if (heaps.wakeTime(i) <= now) {
+                heaps.run(i, now);
             }
         }
     }
@@ -1150,6 +1164,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
      * or runs (every processor idle), start one; finding nothing else it becomes the blocking
      * poller.
      */
+    @Override
     public void pollerNeeded() {
         if (timerWaiter.get() == null && npidle.get() == maxProcs) {
             wakep();
@@ -1161,48 +1176,43 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         return netpolled.get();
     }
 
-    /** This scheduler's timers: one heap per processor. */
-    public TimerService timers() {
-        return timers;
+    @Override
+    public SchedulerTimers timers() {
+        return timerPart;
     }
 
-    /** Go's per-P timers: a timer goes into the heap of the processor running the caller. */
-    private final class ProcessorTimers implements TimerService {
+    /**
+     * Go's per-P timers ({@link SchedulerTimers}): the runtime keeps one heap per processor; a
+     * timer goes into the heap of the processor running the caller, and the machines run them
+     * (findRunnable, the timer waiter, stealing, the monitor's overdue sweep).
+     */
+    private final class Timers implements SchedulerTimers {
         @Override
-        public void add(RuntimeTimer t, long when, long period) {
+        public int heaps() {
+            return maxProcs;
+        }
+
+        @Override
+        public int heapForCaller() {
             Thread carrier = JdkAccess.currentCarrierThread();
-            Processor p = null;
             if (carrier instanceof Machine m && m.sched == GmpScheduler.this) {
-                p = m.p;
+                Processor p = m.p;
+                if (p != null) {
+                    return p.id;
+                }
             }
-            if (p == null) {
-                // Not on one of our processors (a platform thread): spread by thread.
-                p = proc((int) (Thread.currentThread().threadId() % maxProcs));
-            }
-            boolean earliest;
-            p.timers.lock.lock();
-            try {
-                earliest = p.timers.addLocked(t, when, period);
-            } finally {
-                p.timers.lock.unlock();
-            }
-            if (earliest) {
-                wakeTimerWaiter(when);
-            }
+            // Not on one of our processors (a platform thread): spread by thread.
+            return (int) (Thread.currentThread().threadId() % maxProcs);
         }
 
         @Override
-        public int pending() {
-            int n = 0;
-            for (int i = 0; i < maxProcs; i++) {
-                n += proc(i).timers.size();
-            }
-            return n;
+        public void earliestChanged(long when) {
+            wakeTimerWaiter(when);
         }
 
         @Override
-        public void shutdown() {
-            // Machines stop with the scheduler; pending timers never fire.
+        public void attach(TimerHeaps h) {
+            heaps = h;
         }
     }
 
@@ -1243,8 +1253,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 }
                 // Go: on the last pass, run the other processor's due timers (idle ones too);
                 // goroutines they ready land on our processor.
-                if (stealRunNext && victim.timers.wakeTime() != RuntimeTimer.NONE) {
-                    victim.timers.run(RuntimeTimer.nanotime());
+                if (stealRunNext && heaps.wakeTime(victim.id) != TimerHeaps.NONE) {
+                    heaps.run(victim.id, RuntimeTimer.nanotime());
                     // Timers fired, or the heap lock's release unparked a goroutine waiting
                     // for it: either lands in our queue (see findRunnable's final check).
                     G g = runqget(m, p);
@@ -1319,31 +1329,9 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
 
     @Override
     public void checkpoint() {
-        if (PENDING_PREEMPTS.get() != 0) {
-            honourPreemptRequest();
-        }
-    }
-
-    /**
-     * Honours a preemption request at a runtime call (Go's morestack check at a function
-     * prologue): costs one shared field read when no request is pending anywhere.
-     */
-    public static void preemptPoint() {
-        if (PENDING_PREEMPTS.get() != 0) {
-            honourPreemptRequest();
-        }
-    }
-
-    private static void honourPreemptRequest() {
-        if (!Thread.currentThread().isVirtual()) {
-            return;
-        }
-        if (JdkAccess.currentCarrierThread() instanceof Machine m) {
-            Processor p = m.p;
-            if (p != null && p.preempt() && p.clearPreempt()) {
-                PENDING_PREEMPTS.decrementAndGet();
-                Thread.yield(); // Go: gopreempt_m puts the goroutine on the global queue
-            }
+        if (Preemption.anyPending() && Thread.currentThread().isVirtual()
+                && JdkAccess.currentCarrierThread() instanceof Machine m) {
+            m.preemptPoint();
         }
     }
 
@@ -1391,7 +1379,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         // Go's exitsyscall re-arms a pending preemption (gp.preempt -> stackguard0), honoured at
         // the next call: a goroutine looping over short syscalls yields when asked, instead of
         // holding its processor until the monitor retakes it as a CPU hog.
-        preemptPoint();
+        checkpoint();
         return result;
     }
 
@@ -1501,7 +1489,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             return false; // Go's preemptone: no M, or no user goroutine running
         }
         if (p.requestPreempt()) {
-            PENDING_PREEMPTS.incrementAndGet();
+            Preemption.requested();
         }
         preemptRequests.incrementAndGet();
         if (jfrStarted()) {
@@ -1618,8 +1606,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             startm(p, false);
             return;
         }
-        long when = p.timers.wakeTime();
-        if (when != RuntimeTimer.NONE) {
+        long when = heaps.wakeTime(p.id);
+        if (when != TimerHeaps.NONE) {
             wakeTimerWaiter(when);
         }
     }
@@ -1642,11 +1630,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         long rtNow = RuntimeTimer.nanotime();
         long next = RuntimeTimer.NONE;
         for (int i = 0; i < maxProcs; i++) {
-            TimerHeap h = proc(i).timers;
-            long when = h.wakeTime();
-            if (when != RuntimeTimer.NONE && when <= rtNow - OVERDUE_NANOS) {
-                h.run(rtNow);
-                when = h.wakeTime();
+            long when = heaps.wakeTime(i);
+            if (when != TimerHeaps.NONE && when <= rtNow - OVERDUE_NANOS) {
+                heaps.run(i, rtNow);
+                when = heaps.wakeTime(i);
             }
             next = Math.min(next, when);
         }
@@ -1773,7 +1760,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
             }
             ps.add(new SchedulerStats.Processor(p.id, Processor.statusName(status), p.runq.size(),
                     p.runnext() != null, p.schedtick(), p.steals(), p.syscalltick(), pm == null ? -1 : pm.mid,
-                    p.timers.size()));
+                    heaps.size(p.id)));
         }
         List<SchedulerStats.Machine> ms = new ArrayList<>();
         for (Machine m : allm) {
@@ -1801,23 +1788,10 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 preemptRequests.get(), syscalls, ps, ms);
     }
 
-    /**
-     * Records the runtime this scheduler serves, so that code running on one of its machines
-     * can find it without any per-goroutine binding (see {@link #currentOwner()}).
-     */
-    public void setOwner(Object runtime) {
-        this.owner = runtime;
-    }
-
-    /**
-     * The owner of the gmp scheduler whose machine carries the calling code, or null when the
-     * caller is not running on a gmp machine (or the JDK internals are unavailable).
-     */
-    public static Object currentOwner() {
-        if (!JdkAccess.available()) {
-            return null;
-        }
-        return JdkAccess.currentCarrierThread() instanceof Machine m ? m.sched.owner : null;
+    /** Every goroutine runs on a {@link Machine}, a {@link io.gmp4j.runtime.spi.Carrier} of this scheduler. */
+    @Override
+    public boolean runsOnCarriers() {
+        return true;
     }
 
     /** Continuations of threads that inherited a goroutine's executor (not created by {@code go}). */

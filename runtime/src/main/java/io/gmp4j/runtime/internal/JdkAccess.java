@@ -145,9 +145,10 @@ public final class JdkAccess {
 
     /**
      * The platform thread the calling code runs on: the current thread itself when it is a
-     * platform thread, the carrier when it is a mounted virtual thread.
+     * platform thread, the carrier when it is a mounted virtual thread. Only when
+     * {@link #available()}.
      */
-    static Thread currentCarrierThread() {
+    public static Thread currentCarrierThread() {
         try {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable e) {

@@ -1,5 +1,9 @@
 package io.gmp4j.runtime.internal;
 
+import io.gmp4j.runtime.spi.Carrier;
+import io.gmp4j.runtime.spi.Preemption;
+import io.gmp4j.runtime.spi.Scheduler;
+
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -10,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Fields without a lock are written only by this thread, except {@link #nextp} and
  * {@link #spinning}, which a waker writes before {@link #wake()} (the wake-up publishes them).
  */
-final class Machine extends Thread {
+final class Machine extends Thread implements Carrier {
     final GmpScheduler sched;
     final long mid;
 
@@ -34,7 +38,7 @@ final class Machine extends Thread {
     G curg;
     /**
      * Work the goroutine running here asked to run on this thread once it unmounts
-     * ({@link GmpScheduler#runAfterPark}); written by that goroutine, which runs on this same
+     * ({@link #runAfterPark}); written by that goroutine, which runs on this same
      * carrier thread, and taken by the machine after the continuation returns.
      */
     Runnable afterPark;
@@ -53,6 +57,44 @@ final class Machine extends Thread {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    @Override
+    public Scheduler scheduler() {
+        return sched;
+    }
+
+    /**
+     * Honours a preemption request at a runtime call (Go's stack-guard check at a function
+     * prologue), on the goroutine mounted here: yield if the monitor asked this machine's
+     * processor to.
+     */
+    @Override
+    public void preemptPoint() {
+        Processor p = this.p;
+        if (p != null && p.preempt() && p.clearPreempt()) {
+            Preemption.withdrawn();
+            Thread.yield(); // Go: gopreempt_m puts the goroutine on the global queue
+        }
+    }
+
+    /**
+     * Leaves {@code action} for this machine to run after the goroutine mounted here
+     * unmounts (the goroutine parked, yielded or ended). Two different actions left before one
+     * unmount both run.
+     */
+    @Override
+    public boolean runAfterPark(Runnable action) {
+        Runnable a = afterPark;
+        if (a == null || a == action) {
+            afterPark = action;
+        } else {
+            afterPark = () -> {
+                a.run();
+                action.run();
+            };
+        }
+        return true;
     }
 
     /** Counts one {@code Go.syscall} call; on this machine's OS thread only. */

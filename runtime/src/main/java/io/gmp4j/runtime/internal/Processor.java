@@ -28,7 +28,7 @@ import java.util.concurrent.locks.LockSupport;
  *   SYSCALL -> RETIRED   the system monitor takes a processor in a syscall (CAS)
  * </pre>
  * A retired processor object is never used again as a processor: the monitor puts a fresh
- * {@code Processor} with the same id, timers and counters in its slot and hands that one to
+ * {@code Processor} with the same id (hence the same timer heap) and counters in its slot and hands that one to
  * another machine. The old machine may still push into the retired one's queue (it is the
  * queue's only producer, so the single-producer rule holds); the monitor and the old machine
  * move such goroutines to the global queue. This is how a processor changes hands while its
@@ -69,8 +69,6 @@ final class Processor {
     }
 
     final int id;
-    /** This processor's timers (Go's p.timers); locked by whoever runs or changes them. */
-    final TimerHeap timers;
     /** Local run queue. Pushed only by the owner; polled by the owner and stealers. */
     final SpmcVarHandleArrayQueue<G> runq = new SpmcVarHandleArrayQueue<>(RUNQ_SIZE);
     /** Run next. Set non-null only by the owner; CAS to null by the owner or a stealer. */
@@ -103,16 +101,14 @@ final class Processor {
 
     Processor(int id) {
         this.id = id;
-        this.timers = new TimerHeap();
     }
 
     /**
-     * The replacement of a retired processor: same id and timers, counters carried over, an
+     * The replacement of a retired processor: same id (the same timer heap), counters carried over, an
      * empty run queue, status IDLE. Go's retake bumps syscalltick; so does this.
      */
     Processor(Processor retired) {
         this.id = retired.id;
-        this.timers = retired.timers;
         SCHEDTICK.setOpaque(this, retired.schedtick());
         STEALS.setOpaque(this, retired.steals());
         SYSCALLTICK.setOpaque(this, retired.syscalltick() + 1);

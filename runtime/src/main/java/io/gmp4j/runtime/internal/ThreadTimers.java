@@ -20,6 +20,7 @@ public final class ThreadTimers implements TimerService {
     @Override
     public void add(RuntimeTimer t, long when, long period) {
         boolean earliest;
+        Thread start = null;
         heap.lock.lock();
         try {
             if (stopped) {
@@ -27,16 +28,19 @@ public final class ThreadTimers implements TimerService {
             }
             earliest = heap.addLocked(t, when, period);
             if (thread == null) {
-                Thread th = new Thread(null, this::loop, threadName, 0, false);
-                th.setDaemon(true);
-                thread = th;
-                th.start();
-                return;
+                start = new Thread(null, this::loop, threadName, 0, false);
+                start.setDaemon(true);
+                thread = start;
             }
         } finally {
             heap.lock.unlock();
         }
-        if (earliest) {
+        if (start != null) {
+            // Started outside the heap's lock (Rule M): Thread.start may block on JDK locks.
+            // A shutdown in between joins an unstarted thread (returns at once); the loop then
+            // sees stopped and ends.
+            start.start();
+        } else if (earliest) {
             LockSupport.unpark(thread);
         }
     }

@@ -16,6 +16,14 @@ import java.util.concurrent.Callable;
  * <p>Thread contract: {@link #newThread}, {@link #checkpoint} and {@link #stats} are called
  * from any thread, concurrently; {@link #shutdown} once, after every goroutine of the runtime
  * has finished; {@link #awaitTermination} after {@link #shutdown}.
+ *
+ * <p>Optional parts, each served to every provider the same way: the monitor's control view
+ * ({@link #monitored()}, {@link MonitoredScheduler}), the network poller ({@link #attachPoller},
+ * {@link #pollerNeeded}), per-processor timers ({@link #timers()}, {@link SchedulerTimers}),
+ * carrier threads that find their runtime, honour preemption requests and run work after a
+ * park ({@link #runsOnCarriers()}, {@link Carrier}, {@link Preemption}). A scheduler that
+ * offers none of them still gets timers, the poller, schedtrace, the goroutine dump and the
+ * deadlock report from the runtime.
  */
 public interface Scheduler {
 
@@ -70,6 +78,37 @@ public interface Scheduler {
      * @return true if the scheduler drives the poller from now on
      */
     default boolean attachPoller(Poller poller) {
+        return false;
+    }
+
+    /**
+     * Called when a goroutine is about to wait on the network poller that
+     * {@link #attachPoller} accepted: if no thread of the scheduler is running or polling
+     * (every processor idle), start one, so that someone polls. The default does nothing
+     * (right for a scheduler that does not drive the poller).
+     */
+    default void pollerNeeded() {}
+
+    /**
+     * The optional timer part: a scheduler that keeps the runtime's timers per processor and
+     * runs them from its own loop (Go's {@code p.timers}) returns it here; the default, null,
+     * lets the runtime serve timers with a thread of its own.
+     *
+     * @return the timer part, or null
+     */
+    default SchedulerTimers timers() {
+        return null;
+    }
+
+    /**
+     * Whether every goroutine of this scheduler always runs on a thread that implements
+     * {@link Carrier} and reports this scheduler. When true the runtime finds a goroutine's
+     * runtime through its carrier and binds nothing per goroutine (one scoped-value binding
+     * saved per {@code go}); when false (the default) it binds the runtime to each goroutine.
+     *
+     * @return true if goroutines run only on this scheduler's {@link Carrier} threads
+     */
+    default boolean runsOnCarriers() {
         return false;
     }
 
