@@ -6,32 +6,25 @@ import io.gmp4j.runtime.internal.JdkPoller;
 import io.gmp4j.runtime.internal.ThreadTimers;
 import io.gmp4j.runtime.internal.TimerService;
 import io.gmp4j.runtime.spi.Carrier;
-import io.gmp4j.runtime.spi.WaitReason;
 import io.gmp4j.runtime.spi.Monitor;
 import io.gmp4j.runtime.spi.MonitorProvider;
-import io.gmp4j.runtime.spi.MonitorTarget;
 import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.Poller;
 import io.gmp4j.runtime.spi.PollerProvider;
-import io.gmp4j.runtime.spi.PollerTarget;
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerProvider;
-import io.gmp4j.runtime.spi.SchedulerStats;
 import io.gmp4j.runtime.spi.SchedulerTimers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +36,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * One running goroutine scheduler with its goroutines: the JVM counterpart of a Go program's
@@ -95,31 +87,22 @@ public final class GoRuntime implements AutoCloseable {
     /** Whether goroutine threads are named {@code goroutine-<id>} (the builder's choice). */
     private final boolean goroutineNames;
     /**
-     * Whether goroutines find this runtime through their machine (gmp) rather than a
-     * {@link ScopedValue} binding: saves the binding's two objects per goroutine.
+     * Whether goroutines find this runtime through their {@link io.gmp4j.runtime.spi.Carrier}
+     * ({@link Scheduler#runsOnCarriers()}: gmp) rather than a {@link ScopedValue} binding: saves
+     * the binding's two objects per goroutine.
      */
     private final boolean carrierKnowsRuntime;
     private final long startNanos = System.nanoTime();
     private static final AtomicInteger RUNTIME_IDS = new AtomicInteger();
     private final String name = "gmp4j-" + RUNTIME_IDS.incrementAndGet();
-    private final long schedtraceMillis;
     /** The longest schedtrace period kept, in ms: its nanoseconds still fit in a long (292 years). */
     private static final long MAX_SCHEDTRACE_MILLIS = Long.MAX_VALUE / 1_000_000;
-    private final boolean scheddetail;
-    private final Consumer<? super String> traceOutput;
-    private final AtomicLong sysmonTicks = new AtomicLong();
-    private final AtomicLong monitorErrors = new AtomicLong();
-    /** Kinds of monitor failure logged already (class and throwing frame); a few at most. */
-    private final Set<String> monitorFailuresLogged = ConcurrentHashMap.newKeySet();
-    /** Go's checkdead for this runtime, run by the system monitor. */
-    private final Checkdead checkdead;
+    /** What the system monitor sees of this runtime: schedtrace, the deadlock check, its counters. */
+    private final MonitorHost monitorHost;
     private final String monitorName;
     private final Monitor monitor;
-    /** The network poller, created on first {@link #poller()} call. Guarded by closeMonitor for writes. */
-    private volatile Poller poller;
-    /** The thread serving the poller when the scheduler does not drive it (not gmp), or null. */
-    private Thread pollerThread;
-    private volatile boolean pollerStopping;
+    /** The network poller's side of the runtime: the poller, made on first {@link #poller()} call. */
+    private final PollerHost pollerHost;
 
     private final AtomicLong live = new AtomicLong();
     private final AtomicLong created = new AtomicLong();
@@ -157,29 +140,32 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     private GoRuntime(Builder b) {
-        this.maxProcs = b.maxProcs > 0 ? b.maxProcs : defaultMaxProcs();
+        this.maxProcs = b.maxProcs > 0 ? b.maxProcs : RuntimeConfig.defaultMaxProcs();
         SchedulerProvider provider = b.schedulerProvider != null ? b.schedulerProvider
-                : provider(b.scheduler != null ? b.scheduler
-                : System.getProperty("gmp4j.scheduler", "gmp").trim()); // one rule: builder, else property, else gmp
+                : RuntimeConfig.provider(b.scheduler != null ? b.scheduler
+                : System.getProperty("gmp4j.scheduler", "gmp").trim(), b.layer); // builder, else property, else gmp
         this.schedulerName = provider.name();
         JdkPoller.ensureInitialised();
         warmGoFacade();
-        int maxMachines = b.maxMachines > 0 ? b.maxMachines : defaultMaxMachines();
+        int maxMachines = b.maxMachines > 0 ? b.maxMachines : RuntimeConfig.defaultMaxMachines();
         if (maxMachines < maxProcs) {
             throw new IllegalArgumentException("maxMachines: " + maxMachines + " is below maxProcs (" + maxProcs
                     + "): every processor needs a machine thread; raise it or lower maxProcs");
         }
         this.scheduler = Objects.requireNonNull(provider.create(new SchedulerConfig(maxProcs, maxMachines)),
                 () -> "scheduler provider '" + schedulerName + "' returned no scheduler");
+        this.pollerHost = new PollerHost(this, scheduler, b.layer);
         // At most MAX_SCHEDTRACE_MILLIS, so that a monitor's ms-to-ns conversion cannot overflow
         // (a wrapped period could be small and print a trace on every tick).
-        this.schedtraceMillis = Math.min(MAX_SCHEDTRACE_MILLIS,
-                b.schedtraceMillis >= 0 ? b.schedtraceMillis : longProperty("gmp4j.schedtrace", 0));
-        this.scheddetail = b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail");
-        this.traceOutput = b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr;
-        this.checkdead = new Checkdead(this, b.deadlockHandler != null ? b.deadlockHandler : defaultDeadlockHandler(),
+        long schedtraceMillis = Math.min(MAX_SCHEDTRACE_MILLIS,
+                b.schedtraceMillis >= 0 ? b.schedtraceMillis : RuntimeConfig.longProperty("gmp4j.schedtrace", 0));
+        Checkdead checkdead = new Checkdead(this,
+                b.deadlockHandler != null ? b.deadlockHandler : RuntimeConfig.defaultDeadlockHandler(),
                 b.deadlockWakers != null ? b.deadlockWakers : DeadlockHandler::mayWakeGoroutines, goroutines,
                 live::get, created::get, exited::get);
+        this.monitorHost = new MonitorHost(this, schedtraceMillis,
+                b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail"),
+                b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr, checkdead);
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
         this.goroutineNames = b.goroutineNames;
         SchedulerTimers schedulerTimers = scheduler.timers();
@@ -189,10 +175,10 @@ public final class GoRuntime implements AutoCloseable {
             carried(this, true);
         }
         boolean wantMonitor = b.monitor != null ? b.monitor : !"false".equals(System.getProperty("gmp4j.sysmon"));
-        MonitorProvider mp = wantMonitor ? monitorProvider() : null;
+        MonitorProvider mp = wantMonitor ? RuntimeConfig.monitorProvider(b.layer) : null;
         if (mp != null) {
             monitorName = mp.name();
-            monitor = Objects.requireNonNull(mp.start(new Target()),
+            monitor = Objects.requireNonNull(mp.start(monitorHost),
                     () -> "monitor provider '" + monitorName + "' returned no monitor");
             if (scheduler.monitored() == null && provider.getClass().getModule() != GoRuntime.class.getModule()) {
                 // gmp4j's fifo and jdk are documented as such; a custom scheduler's author may not know.
@@ -209,13 +195,6 @@ public final class GoRuntime implements AutoCloseable {
 
     private static void printToStderr(String text) {
         System.err.println(text);
-    }
-
-    private static MonitorProvider monitorProvider() {
-        for (MonitorProvider p : ServiceLoader.load(MonitorProvider.class, GoRuntime.class.getClassLoader())) {
-            return p;
-        }
-        return null;
     }
 
     /** {@return a builder for a new runtime} */
@@ -385,7 +364,18 @@ public final class GoRuntime implements AutoCloseable {
 
     /** {@return the names of the scheduler providers found on the module path, sorted} */
     public static List<String> availableSchedulers() {
-        return providers().keySet().stream().sorted().toList();
+        return RuntimeConfig.providers(null).keySet().stream().sorted().toList();
+    }
+
+    /**
+     * The names of the scheduler providers found in {@code layer} and its parents (see
+     * {@link Builder#moduleLayer(ModuleLayer)}), sorted.
+     *
+     * @param layer a module layer the program made, for example for plug-ins
+     * @return the names
+     */
+    public static List<String> availableSchedulers(ModuleLayer layer) {
+        return RuntimeConfig.providers(Objects.requireNonNull(layer, "layer")).keySet().stream().sorted().toList();
     }
 
     // ---------------------------------------------------------------- goroutines
@@ -604,8 +594,8 @@ public final class GoRuntime implements AutoCloseable {
 
     /** {@return a snapshot of the scheduler's and the goroutines' counters} */
     public RuntimeStats stats() {
-        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), sysmonTicks.get(),
-                monitorErrors.get(), monitorDead());
+        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), monitorHost.ticks(),
+                monitorHost.errors(), monitorDead());
     }
 
     /** {@return the time since this runtime was built, in milliseconds (the schedtrace clock)} */
@@ -629,53 +619,7 @@ public final class GoRuntime implements AutoCloseable {
      * @return the lines, separated by {@code '\n'}, without a final terminator
      */
     public String schedtraceDetail() {
-        RuntimeStats st = stats();
-        StringBuilder sb = new StringBuilder(st.schedtraceHeader(uptimeMillis()));
-        sb.append(" gcwaiting=false nmidlelocked=0 stopwait=0 sysmonwait=").append(st.idleProcs() == st.maxProcs());
-        Map<Long, Long> machineOf = new java.util.HashMap<>();
-        Map<Long, Boolean> inSyscall = new java.util.HashMap<>();
-        for (SchedulerStats.Processor p : st.processors()) {
-            sb.append("\n  P").append(p.id()).append(": status=").append(p.statusCode())
-                    .append(" schedtick=").append(p.schedTick())
-                    .append(" syscalltick=").append(p.syscallTick())
-                    .append(" m=").append(p.machine() < 0 ? "nil" : Long.toString(p.machine()))
-                    .append(" runqsize=").append(p.runQueue() + (p.runNext() ? 1 : 0))
-                    .append(" gfreecnt=0 timerslen=").append(p.timers());
-        }
-        for (SchedulerStats.Machine m : st.machines()) {
-            if (m.goroutine() >= 0) {
-                machineOf.put(m.goroutine(), m.id());
-                inSyscall.put(m.goroutine(), m.syscall());
-            }
-            sb.append("\n  M").append(m.id()).append(": p=").append(m.processor() < 0 ? "nil" : Integer.toString(m.processor()))
-                    .append(" curg=").append(m.goroutine() < 0 ? "nil" : Long.toString(m.goroutine()))
-                    .append(" mallocing=0 throwing=0 preemptoff= locks=0 dying=0 spinning=").append(m.spinning())
-                    .append(" blocked=").append(m.blocked())
-                    .append(" lockedg=nil");
-        }
-        List<Thread> threads = new ArrayList<>(goroutines);
-        threads.sort(Comparator.comparingLong(Thread::threadId));
-        for (Thread t : threads) {
-            Thread.State state = t.getState();
-            if (state == Thread.State.TERMINATED) {
-                continue;
-            }
-            Long m = machineOf.get(t.threadId());
-            Object blocker = LockSupport.getBlocker(t);
-            int status;
-            String why = "";
-            if (m != null) {
-                status = Boolean.TRUE.equals(inSyscall.get(t.threadId())) ? 3 : 2;
-            } else if (state == Thread.State.RUNNABLE || state == Thread.State.NEW) {
-                status = 1;
-            } else {
-                status = 4;
-                why = blocker instanceof WaitReason w ? w.reason() : Traceback.describe(t, state);
-            }
-            sb.append("\n  G").append(t.threadId()).append(": status=").append(status).append('(').append(why)
-                    .append(") m=").append(m == null ? "nil" : Long.toString(m)).append(" lockedm=nil");
-        }
-        return sb.toString();
+        return Diagnostics.schedtraceDetail(stats(), uptimeMillis(), goroutines);
     }
 
     /**
@@ -704,61 +648,6 @@ public final class GoRuntime implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- monitor target and dumps
-
-    /** What the system monitor sees of this runtime. */
-    private final class Target implements MonitorTarget {
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public MonitoredScheduler scheduler() {
-            return scheduler.monitored();
-        }
-
-        @Override
-        public long schedtraceMillis() {
-            return schedtraceMillis;
-        }
-
-        @Override
-        public String schedtrace(boolean detail) {
-            return detail ? schedtraceDetail() : GoRuntime.this.schedtrace();
-        }
-
-        @Override
-        public boolean scheddetail() {
-            return scheddetail;
-        }
-
-        @Override
-        public void printTrace(String text) {
-            traceOutput.accept(text);
-        }
-
-        @Override
-        public boolean checkDeadlock() {
-            return checkdead.check();
-        }
-
-        @Override
-        public void tick() {
-            sysmonTicks.incrementAndGet();
-        }
-
-        @Override
-        public void monitorFailed(Throwable error) {
-            long n = monitorErrors.incrementAndGet();
-            StackTraceElement[] st = error.getStackTrace();
-            String kind = error.getClass().getName() + (st.length == 0 ? "" : " at " + st[0]);
-            if (monitorFailuresLogged.size() < 16 && monitorFailuresLogged.add(kind)) {
-                System.getLogger("io.gmp4j.runtime").log(System.Logger.Level.ERROR, "runtime: " + name
-                        + ": a system monitor cycle failed (failure " + n + "; the monitor goes on; each kind of "
-                        + "failure is logged once, RuntimeStats.monitorErrors counts them all)", error);
-            }
-        }
-    }
 
     /** Whether this runtime's system monitor has ended although the runtime is open. */
     private boolean monitorDead() {
@@ -791,8 +680,7 @@ public final class GoRuntime implements AutoCloseable {
     /** A dump's first line when the system monitor has died: nothing it did is happening. */
     private void noteMonitorDead(Appendable out) throws IOException {
         if (monitorDead()) {
-            out.append("runtime: the system monitor (").append(monitorName).append(") is not running: no "
-                    + "processor is retaken, no overdue timer run, no deadlock reported\n\n");
+            Diagnostics.noteMonitorDead(out, monitorName);
         }
     }
 
@@ -953,15 +841,7 @@ public final class GoRuntime implements AutoCloseable {
                             interrupted = true;
                         }
                     }
-                    Poller np = poller;
-                    if (np != null) {
-                        pollerStopping = true;
-                        np.close();
-                        if (pollerThread != null) {
-                            np.wakeup();
-                            interrupted |= joinUninterruptibly(pollerThread);
-                        }
-                    }
+                    interrupted |= pollerHost.stop();
                     terminated = true;
                     if (carrierKnowsRuntime) {
                         carried(this, false);
@@ -972,18 +852,6 @@ public final class GoRuntime implements AutoCloseable {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static boolean joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
             }
         }
     }
@@ -1003,80 +871,30 @@ public final class GoRuntime implements AutoCloseable {
      *                               runtime is closed
      */
     public Poller poller() {
-        Poller np = poller;
+        Poller np = pollerHost.poller();
         if (np != null) {
             return np;
         }
         synchronized (closeMonitor) {
-            np = poller;
+            np = pollerHost.poller();
             if (np != null) {
                 return np;
             }
             if (closed) {
                 throw new IllegalStateException(this + " is closed: it has no network poller; build a new runtime");
             }
-            PollerProvider pp = pollerProvider();
-            if (pp == null) {
-                throw new IllegalStateException("no network poller: put the io.gmp4j.netpoll module (a "
-                        + PollerProvider.class.getName() + ") on the module path");
-            }
-            np = Objects.requireNonNull(pp.create(new PollerHost()),
-                    () -> "poller provider '" + pp.name() + "' returned no poller");
-            if (!scheduler.attachPoller(np)) {
-                Poller served = np;
-                pollerThread = Thread.ofPlatform().daemon().name(name + "-netpoll")
-                        .unstarted(() -> servePoller(served));
-                pollerThread.start();
-            }
-            poller = np;
-            return np;
+            return pollerHost.create();
         }
     }
 
     /** {@return the network poller if one was created, else empty (diagnostics)} */
     public Optional<Poller> pollerIfCreated() {
-        return Optional.ofNullable(poller);
+        return Optional.ofNullable(pollerHost.poller());
     }
 
-    private static PollerProvider pollerProvider() {
-        for (PollerProvider p : ServiceLoader.load(PollerProvider.class, GoRuntime.class.getClassLoader())) {
-            return p;
-        }
-        return null;
-    }
-
-    /** The poller thread of a scheduler that does not drive the poller: block, unpark, repeat. */
-    private void servePoller(Poller np) {
-        while (!pollerStopping) {
-            np.poll(-1, LockSupport::unpark);
-        }
-    }
-
-    /** What the poller may ask of this runtime. */
-    private final class PollerHost implements PollerTarget {
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public InlineTimer newTimer(Runnable action) {
-            return new InlineRuntimeTimer(timers(), action);
-        }
-
-        @Override
-        public void pollerNeeded() {
-            scheduler.pollerNeeded();
-        }
-
-        @Override
-        public boolean runAfterPark(Runnable action) {
-            // Only a carrier of this runtime's scheduler that implements Carrier runs such actions;
-            // the jdk provider may run without the JVM flag, where the carrier cannot be asked for.
-            return Thread.currentThread().isVirtual() && JdkAccess.available()
-                    && JdkAccess.currentCarrierThread() instanceof Carrier c && c.scheduler() == scheduler
-                    && c.runAfterPark(action);
-        }
+    /** {@return this runtime's name, {@code gmp4j-N}, as its threads and diagnostics show it} */
+    String name() {
+        return name;
     }
 
     /** {@return whether {@link #close()} has begun} */
@@ -1124,95 +942,6 @@ public final class GoRuntime implements AutoCloseable {
 
     // ---------------------------------------------------------------- configuration
 
-    private static Map<String, SchedulerProvider> providers() {
-        return byName(ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader()));
-    }
-
-    /** The providers by name; two of different classes under one name are an error naming both. */
-    static Map<String, SchedulerProvider> byName(Iterable<SchedulerProvider> found) {
-        Map<String, SchedulerProvider> map = new TreeMap<>();
-        for (SchedulerProvider p : found) {
-            SchedulerProvider twin = map.putIfAbsent(p.name(), p);
-            if (twin != null && twin.getClass() != p.getClass()) {
-                throw new IllegalStateException("scheduler: two providers are named '" + p.name() + "' ("
-                        + twin.getClass().getName() + " in " + twin.getClass().getModule() + ", "
-                        + p.getClass().getName() + " in " + p.getClass().getModule()
-                        + "): rename one, remove one from the module path, or pass the one you mean to "
-                        + "GoRuntime.builder().scheduler(SchedulerProvider)");
-            }
-        }
-        return map;
-    }
-
-    private static SchedulerProvider provider(String name) {
-        Map<String, SchedulerProvider> all = providers();
-        SchedulerProvider p = all.get(name);
-        if (p == null) {
-            throw new IllegalArgumentException("scheduler: '" + name + "' is unknown (expected one of "
-                    + all.keySet() + "; a custom one must be a SchedulerProvider on the module path)");
-        }
-        return p;
-    }
-
-    static int defaultMaxProcs() {
-        String prop = System.getProperty("gmp4j.maxprocs");
-        if (prop != null) {
-            return parseProcs(prop, "-Dgmp4j.maxprocs");
-        }
-        String env = System.getenv("GOMAXPROCS");
-        if (env != null && !env.isBlank()) {
-            return parseProcs(env, "GOMAXPROCS");
-        }
-        return Runtime.getRuntime().availableProcessors();
-    }
-
-    static int defaultMaxMachines() {
-        String prop = System.getProperty("gmp4j.maxthreads");
-        if (prop == null) {
-            return SchedulerConfig.DEFAULT_MAX_MACHINES;
-        }
-        return parseProcs(prop, "-Dgmp4j.maxthreads");
-    }
-
-    private static long longProperty(String key, long dflt) {
-        String v = System.getProperty(key);
-        if (v == null || v.isBlank()) {
-            return dflt;
-        }
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException("-D" + key + ": '" + v + "' (expected: milliseconds, an integer >= 0)");
-    }
-
-    private static DeadlockHandler defaultDeadlockHandler() {
-        String v = System.getProperty("gmp4j.deadlock", "print").trim();
-        return switch (v) {
-            case "print" -> DeadlockHandler.PRINT;
-            case "exit" -> DeadlockHandler.EXIT;
-            case "off" -> DeadlockHandler.OFF;
-            default -> throw new IllegalArgumentException("-Dgmp4j.deadlock: '" + v
-                    + "' (expected: print, exit or off)");
-        };
-    }
-
-    private static int parseProcs(String value, String source) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new IllegalArgumentException(source + ": '" + value + "' (expected: an integer >= 1)");
-    }
-
     /** Builds a {@link GoRuntime}. */
     public static final class Builder {
         private int maxProcs;
@@ -1220,6 +949,8 @@ public final class GoRuntime implements AutoCloseable {
         /** Null: {@code -Dgmp4j.scheduler}, else {@code gmp}. */
         private String scheduler;
         private SchedulerProvider schedulerProvider;
+        /** Null: the boot layer and class path (gmp4j's class loader). */
+        private ModuleLayer layer;
         private Thread.UncaughtExceptionHandler uncaughtExceptionHandler;
         private int maxMachines;
         private Boolean monitor;
@@ -1382,6 +1113,22 @@ public final class GoRuntime implements AutoCloseable {
         public Builder scheduler(SchedulerProvider provider) {
             this.schedulerProvider = Objects.requireNonNull(provider, "provider");
             this.scheduler = null;
+            return this;
+        }
+
+        /**
+         * Looks for providers — the scheduler named by {@link #scheduler(String)} or
+         * {@code -Dgmp4j.scheduler}, the system monitor, the network poller — in {@code layer}
+         * and its parents instead of on gmp4j's own class loader: for a program that loads plug-ins
+         * into a child {@link ModuleLayer} of its own ({@link ModuleLayer#defineModulesWithOneLoader}
+         * and the like), where a {@link java.util.ServiceLoader} over gmp4j's loader cannot see
+         * them. {@link GoRuntime#availableSchedulers(ModuleLayer)} lists what it finds there.
+         *
+         * @param layer the layer to search, with its parents
+         * @return this builder
+         */
+        public Builder moduleLayer(ModuleLayer layer) {
+            this.layer = Objects.requireNonNull(layer, "layer");
             return this;
         }
 

@@ -31,7 +31,7 @@ class ProviderNamesTest {
     @Test
     void twoProvidersWithOneNameAreAnErrorThatNamesBoth() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> GoRuntime.byName(List.of(new FifoSchedulerProvider(), new Impostor())));
+                () -> RuntimeConfig.byName(List.of(new FifoSchedulerProvider(), new Impostor())));
         assertTrue(e.getMessage().contains("two providers are named 'fifo'")
                 && e.getMessage().contains(FifoSchedulerProvider.class.getName())
                 && e.getMessage().contains(Impostor.class.getName())
@@ -40,7 +40,7 @@ class ProviderNamesTest {
 
     @Test
     void theSameProviderFoundTwiceIsNotAConflict() {
-        assertEquals(List.of("fifo"), List.copyOf(GoRuntime.byName(
+        assertEquals(List.of("fifo"), List.copyOf(RuntimeConfig.byName(
                 List.of(new FifoSchedulerProvider(), new FifoSchedulerProvider())).keySet()));
     }
 
