@@ -1,10 +1,5 @@
 package io.gmp4j.runtime.internal;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
-
 /**
  * Keeps JFR events that a machine commits on its own platform thread (the {@code io.gmp4j.Steal}
  * event) from being dropped after a goroutine ran on that thread.
@@ -32,47 +27,15 @@ import java.lang.invoke.VarHandle;
  * discarded event and writes the next one at the same position — so this does early what the
  * JDK does after losing the event; when the fetch leaves the writer valid it does nothing.
  * It needs JFR's internal packages, which gmp4j opens to itself through {@code java.lang}
- * (already open to it, see {@link JdkAccess}); if that fails, {@link #prepare()} does nothing
+ * (already open to it; the access lives in {@link JdkAccess.Jfr}); if that fails, {@link #prepare()} does nothing
  * and the JDK's behaviour stands.
  */
 final class CarrierEventWriter {
     private CarrierEventWriter() {}
 
-    /** {@code jdk.jfr.internal.JVM.getEventWriter()}, or null when unreachable. */
-    private static final MethodHandle GET_WRITER;
-    /** {@code jdk.jfr.internal.event.EventWriter.valid}, or null when unreachable. */
-    private static final VarHandle VALID;
-
-    static {
-        MethodHandle getWriter = null;
-        VarHandle valid = null;
-        try {
-            Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElseThrow();
-            Module self = CarrierEventWriter.class.getModule();
-            MethodHandle addOpens = MethodHandles.privateLookupIn(Module.class, MethodHandles.lookup())
-                    .findVirtual(Module.class, "implAddOpens",
-                            MethodType.methodType(void.class, String.class, Module.class));
-            addOpens.invoke(jfr, "jdk.jfr.internal", self);
-            addOpens.invoke(jfr, "jdk.jfr.internal.event", self);
-            ClassLoader platform = ClassLoader.getPlatformClassLoader();
-            Class<?> jvm = Class.forName("jdk.jfr.internal.JVM", true, platform);
-            Class<?> writer = Class.forName("jdk.jfr.internal.event.EventWriter", true, platform);
-            getWriter = MethodHandles.privateLookupIn(jvm, MethodHandles.lookup())
-                    .findStatic(jvm, "getEventWriter", MethodType.methodType(writer))
-                    .asType(MethodType.methodType(Object.class));
-            valid = MethodHandles.privateLookupIn(writer, MethodHandles.lookup())
-                    .findVarHandle(writer, "valid", boolean.class);
-        } catch (Throwable e) {
-            getWriter = null;
-            valid = null;
-        }
-        GET_WRITER = getWriter;
-        VALID = valid;
-    }
-
     /** Whether the work-around is in place (JFR's internals were reachable). */
     static boolean available() {
-        return GET_WRITER != null;
+        return JdkAccess.Jfr.available();
     }
 
     /**
@@ -80,14 +43,8 @@ final class CarrierEventWriter {
      * {@code commit()}, on the committing thread, with no other event being written on it.
      */
     static void prepare() {
-        if (GET_WRITER == null) {
-            return;
-        }
         try {
-            Object w = GET_WRITER.invokeExact();
-            if (w != null && !(boolean) VALID.get(w)) {
-                VALID.set(w, true);
-            }
+            JdkAccess.Jfr.revalidateWriter();
         } catch (Throwable e) {
             // leave the JDK's behaviour: at worst this event is lost, as without the work-around
         }

@@ -23,6 +23,27 @@ import java.util.concurrent.Executor;
  * <p>All of it needs {@code --add-opens java.base/java.lang=<this module>}. When the flag is
  * missing nothing fails at class initialisation: {@link #require()} throws an
  * {@link IllegalStateException} whose message names the exact flag to add.
+ *
+ * <h2>The one door to JDK internals</h2>
+ * Every use of a JDK-internal class, field or method in gmp4j goes through this class: the
+ * virtual-thread handles above, the JFR event-writer repair ({@link Jfr}, used by
+ * {@link CarrierEventWriter}) and the early start of the JDK's socket poller
+ * ({@link #initJdkSocketPoller()}, used by {@link JdkPoller}). Nothing else names an internal
+ * class or opens a package.
+ *
+ * <h2>Moving to a public API</h2>
+ * OpenJDK's Loom repository (the {@code fibers} branch) has an experimental, unsupported API
+ * for custom schedulers: {@code Thread.VirtualThreadScheduler} (with {@code onStart} and
+ * {@code onContinue} receiving a {@code Thread.VirtualThreadTask}),
+ * {@code Thread.ofVirtual().scheduler(...)}, and {@code -Djdk.virtualThreadScheduler.implClass}
+ * for the default scheduler. If the JDK ships such an API, gmp4j moves to it here and nowhere
+ * else: {@link #newVirtualThread} becomes a builder call with a scheduler that forwards each
+ * task to the executor; the task object replaces {@code runContinuation} as the identity of a
+ * submitted continuation ({@link #runContinuation}); a scheduler-side "this is a yield"
+ * signal, if offered, replaces the {@code state} read ({@link #isYielded}); and a public way to
+ * ask which carrier runs the caller, if offered, replaces {@link #currentCarrierThread()} (a
+ * scheduler can otherwise record its carrier per task). The SPI ({@code VirtualThreads},
+ * {@code Scheduler}, {@code Carrier}) does not change, and the {@code --add-opens} flag goes.
  */
 public final class JdkAccess {
     private JdkAccess() {}
@@ -153,6 +174,79 @@ public final class JdkAccess {
             return (Thread) CURRENT_CARRIER.invokeExact();
         } catch (Throwable e) {
             throw new InternalError("runtime: currentCarrierThread failed", e);
+        }
+    }
+
+    /**
+     * Initialises {@code sun.nio.ch.Poller}, the JDK's socket poller, on the calling thread (see
+     * {@link JdkPoller} for why). Needs no opened package: class initialisation only.
+     *
+     * @throws ClassNotFoundException if this JDK has no such class
+     */
+    static void initJdkSocketPoller() throws ClassNotFoundException {
+        Class.forName("sun.nio.ch.Poller", true, null);
+    }
+
+    /**
+     * JFR's internal event writer of the calling thread ({@code jdk.jfr.internal.JVM.getEventWriter()}
+     * and {@code EventWriter.valid}), for {@link CarrierEventWriter}. Opens JFR's internal
+     * packages to gmp4j through {@code java.lang}'s {@code Module.implAddOpens}, which the
+     * {@code --add-opens java.base/java.lang} flag already lets gmp4j call; loaded only when used.
+     */
+    static final class Jfr {
+        private Jfr() {}
+
+        /** {@code jdk.jfr.internal.JVM.getEventWriter()}, or null when unreachable. */
+        private static final MethodHandle GET_WRITER;
+        /** {@code jdk.jfr.internal.event.EventWriter.valid}, or null when unreachable. */
+        private static final VarHandle VALID;
+
+        static {
+            MethodHandle getWriter = null;
+            VarHandle valid = null;
+            try {
+                Module jfr = ModuleLayer.boot().findModule("jdk.jfr").orElseThrow();
+                Module self = JdkAccess.class.getModule();
+                MethodHandle addOpens = MethodHandles.privateLookupIn(Module.class, MethodHandles.lookup())
+                        .findVirtual(Module.class, "implAddOpens",
+                                MethodType.methodType(void.class, String.class, Module.class));
+                addOpens.invoke(jfr, "jdk.jfr.internal", self);
+                addOpens.invoke(jfr, "jdk.jfr.internal.event", self);
+                ClassLoader platform = ClassLoader.getPlatformClassLoader();
+                Class<?> jvm = Class.forName("jdk.jfr.internal.JVM", true, platform);
+                Class<?> writer = Class.forName("jdk.jfr.internal.event.EventWriter", true, platform);
+                getWriter = MethodHandles.privateLookupIn(jvm, MethodHandles.lookup())
+                        .findStatic(jvm, "getEventWriter", MethodType.methodType(writer))
+                        .asType(MethodType.methodType(Object.class));
+                valid = MethodHandles.privateLookupIn(writer, MethodHandles.lookup())
+                        .findVarHandle(writer, "valid", boolean.class);
+            } catch (Throwable e) {
+                getWriter = null;
+                valid = null;
+            }
+            GET_WRITER = getWriter;
+            VALID = valid;
+        }
+
+        /** {@return whether JFR's internals were reachable} */
+        static boolean available() {
+            return GET_WRITER != null;
+        }
+
+        /**
+         * Fetches the calling thread's event writer and marks it valid if the fetch left it
+         * invalid; does nothing when unreachable.
+         *
+         * @throws Throwable what the handles throw
+         */
+        static void revalidateWriter() throws Throwable {
+            if (GET_WRITER == null) {
+                return;
+            }
+            Object w = GET_WRITER.invokeExact();
+            if (w != null && !(boolean) VALID.get(w)) {
+                VALID.set(w, true);
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ public final class JdkPoller {
             }
             Thread t = Thread.ofPlatform().name("gmp4j-jdk-poller-init").unstarted(() -> {
                 try {
-                    Class.forName("sun.nio.ch.Poller", true, null);
+                    JdkAccess.initJdkSocketPoller();
                 } catch (Throwable e) {
                     System.getLogger("io.gmp4j.runtime").log(Level.DEBUG,
                             "runtime: could not initialise the JDK socket poller early", e);

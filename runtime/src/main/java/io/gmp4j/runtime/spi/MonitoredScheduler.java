@@ -117,8 +117,9 @@ public interface MonitoredScheduler {
 
     /**
      * Go's sysmon deep sleep ({@code sysmonwait}): if every processor is idle, parks the calling
-     * thread for at most {@code nanos}; a processor becoming busy or a goroutine entering or
-     * leaving a syscall wakes it.
+     * thread for at most {@code nanos}; a processor becoming busy (taken by a machine) wakes it
+     * early. Nothing else does: with every processor idle no goroutine runs, so none can enter
+     * a syscall or hog a processor until one is taken.
      *
      * @param nanos longest sleep
      * @return true if it slept (every processor was idle)
