@@ -57,7 +57,7 @@ class SchedulerPlacementTest {
                 order.add("A");
                 all.countDown();
             });
-            Await.latch(all, STEP, "all goroutines");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
     }
@@ -85,7 +85,7 @@ class SchedulerPlacementTest {
                 order.add("A");
                 all.countDown();
             });
-            Await.latch(all, STEP, "all goroutines");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
     }
@@ -101,7 +101,7 @@ class SchedulerPlacementTest {
                 order.add("creator");
                 all.countDown();
             });
-            Await.latch(all, STEP, "all goroutines");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         // "second" took runnext and kicked "first" to the local queue
         assertEquals(List.of("creator", "second", "first"), new ArrayList<>(order));
@@ -125,8 +125,8 @@ class SchedulerPlacementTest {
                 looperDone.countDown();
             });
             rt.go(() -> stop.set(true));
-            Await.latch(othersDone, STEP, "the other goroutines beside a gosched loop");
-            Await.latch(looperDone, STEP, "the gosched loop to see the stop flag");
+            Await.latch(othersDone, STEP, "the run of the other goroutines beside a gosched loop");
+            Await.latch(looperDone, STEP, "the gosched loop's stop");
         }
         assertTrue(spins.get() >= 1);
     }
@@ -164,7 +164,7 @@ class SchedulerPlacementTest {
                     Thread.onSpinWait();
                 }
             });
-            Await.latch(spawned, STEP, "the spawner to finish");
+            Await.latch(spawned, STEP, "the spawner's end");
             rt.go(() -> {
                 synchronized (order) {
                     order.add("X");
@@ -172,7 +172,7 @@ class SchedulerPlacementTest {
                 all.countDown();
             });
             xQueued.set(true);
-            Await.latch(all, STEP, "all goroutines");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertTrue(!timedOut.get(), "the spawner never saw X queued");
         int x = order.indexOf("X");
@@ -202,7 +202,7 @@ class SchedulerPlacementTest {
                 }
                 globalSeen.set(rt.stats().globalRunQueue());
             });
-            Await.latch(all, STEP, "all goroutines (none lost in the overflow)");
+            Await.latch(all, STEP, "the run of every goroutine (none lost in the overflow)");
         }
         assertEquals(0, duplicates.get(), "a goroutine ran twice");
         assertEquals(n, ran.cardinality());
@@ -237,7 +237,7 @@ class SchedulerPlacementTest {
                     });
                 }
             });
-            Await.latch(all, STEP, "all goroutines");
+            Await.latch(all, STEP, "the run of every goroutine");
             RuntimeStats s = rt.stats();
             steals = s.steals();
             after = s.processors().toArray(SchedulerStats.Processor[]::new);
