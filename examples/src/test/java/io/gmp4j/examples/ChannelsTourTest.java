@@ -1,8 +1,7 @@
 package io.gmp4j.examples;
 
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -14,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = SECONDS)
 class ChannelsTourTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void quickStartCollectsEverySquare(String scheduler) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         long sum = ChannelsTour.run(scheduler, new PrintStream(bytes, true, StandardCharsets.UTF_8));

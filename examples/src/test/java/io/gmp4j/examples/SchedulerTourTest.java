@@ -1,8 +1,7 @@
 package io.gmp4j.examples;
 
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -20,8 +19,7 @@ class SchedulerTourTest {
             "(?m)^SCHED \\d+ms: gomaxprocs=2 idleprocs=\\d+ threads=\\d+ spinningthreads=(?:\\d+|n/a) needspinning=[01] "
                     + "idlethreads=\\d+ runqueue=\\d+ \\[[0-9 ]*]$");
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void tourRunsEveryGoroutineOnceAndPrintsSchedtraceAndSummary(String scheduler) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.gmp4j.netpoll;
 
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,6 @@ import static io.gmp4j.netpoll.NetTesting.assertContains;
 import static io.gmp4j.netpoll.NetTesting.async;
 import static io.gmp4j.netpoll.NetTesting.asyncRun;
 import static io.gmp4j.netpoll.NetTesting.await;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.awaitWaiters;
 import static io.gmp4j.netpoll.NetTesting.closeQuietly;
 import static io.gmp4j.netpoll.NetTesting.inGo;
@@ -83,7 +83,7 @@ class CloseTest {
             s.close();
             // The peer sees end of stream.
             assertEquals(-1, (int) inGo(rt, () -> p.client().read(ByteBuffer.allocate(1))));
-            awaitCondition("the poller has no waiter left", NetTesting.STEP, () -> poller(rt).waiters() == 0);
+            Await.until(() -> poller(rt).waiters() == 0, NetTesting.STEP, "the poller has no waiter left");
         }
     }
 
@@ -220,7 +220,7 @@ class CloseTest {
                 () -> inGo(rt, () -> Net.dial(address, Duration.ofSeconds(5))));
         assertContains("dial tcp 127.0.0.1:" + port, refusedWithTimeout.getMessage());
         // The refused dials left no registration behind.
-        awaitCondition("no registration is left", NetTesting.STEP, () -> poller(rt).registrations() == 0);
+        Await.until(() -> poller(rt).registrations() == 0, NetTesting.STEP, "no registration is left");
         // The port can be listened on again (released at once, before close returned).
         Listener again = inGo(rt, () -> Net.listen(address));
         again.close();
@@ -293,7 +293,7 @@ class CloseTest {
                 peer.close();
                 // Bounded: the RST travels through loopback; until it arrives the read would block,
                 // so each attempt carries a short deadline and timeouts are retried.
-                NetTesting.awaitCondition("the reset arrived", NetTesting.STEP, () -> {
+                Await.until(() -> {
                     try {
                         int n = inGo(rt, () -> {
                             s.setReadDeadline(java.time.Instant.now().plusMillis(50));
@@ -307,7 +307,7 @@ class CloseTest {
                     } catch (Exception e) {
                         throw new AssertionError("the read failed otherwise than with a reset", e);
                     }
-                });
+                }, NetTesting.STEP, "the reset arrived");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.gmp4j.netpoll;
 
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -377,8 +378,8 @@ class DeadlineTest {
             assertContains("dial tcp " + addr(full.address()) + ": i/o timeout", timedOut.getMessage());
             // The timed-out dial waited (so it was registered) and left no registration behind.
             int expected = registeredBefore;
-            NetTesting.awaitCondition("the timed-out dial's registration is gone", NetTesting.STEP,
-                    () -> NetTesting.poller(rt).registrations() == expected);
+            Await.until(() -> NetTesting.poller(rt).registrations() == expected, NetTesting.STEP,
+                    "the timed-out dial's registration is gone");
         } finally {
             closeQuietly(queued.toArray(new AutoCloseable[0]));
             closeQuietly(full);

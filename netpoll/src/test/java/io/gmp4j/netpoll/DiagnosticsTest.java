@@ -4,6 +4,7 @@ import io.gmp4j.netpoll.NetTesting.TestRuntime;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.DeadlockHandler;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +24,6 @@ import static io.gmp4j.netpoll.NetTesting.STEP;
 import static io.gmp4j.netpoll.NetTesting.addr;
 import static io.gmp4j.netpoll.NetTesting.assertContains;
 import static io.gmp4j.netpoll.NetTesting.await;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.awaitWaiters;
 import static io.gmp4j.netpoll.NetTesting.pair;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -185,8 +185,7 @@ class DiagnosticsTest {
             assertTrue(text.startsWith(DeadlockHandler.FATAL), text);
             assertContains("chan receive", text);
             assertFalse(text.contains("IO wait"), text);
-            awaitCondition("the poller has no registration left", STEP,
-                    () -> NetTesting.poller(rt).registrations() == 0);
+            Await.until(() -> NetTesting.poller(rt).registrations() == 0, STEP, "the poller has no registration left");
             forever.send("released");
             assertEquals("released", await(done));
         }

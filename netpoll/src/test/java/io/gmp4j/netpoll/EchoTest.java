@@ -3,10 +3,10 @@ package io.gmp4j.netpoll;
 import io.gmp4j.netpoll.NetTesting.TestRuntime;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -30,7 +30,6 @@ import static io.gmp4j.netpoll.NetTesting.STEP;
 import static io.gmp4j.netpoll.NetTesting.async;
 import static io.gmp4j.netpoll.NetTesting.asyncRun;
 import static io.gmp4j.netpoll.NetTesting.await;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.awaitWaiters;
 import static io.gmp4j.netpoll.NetTesting.closeQuietly;
 import static io.gmp4j.netpoll.NetTesting.inGo;
@@ -139,13 +138,13 @@ class EchoTest {
                 for (CompletableFuture<Void> f : clients) {
                     await(rt, f, java.time.Duration.ofSeconds(30));
                 }
-                awaitCondition("the server finished every connection", STEP,
-                        () -> server.served.get() + server.errors.size() == conns);
+                Await.until(() -> server.served.get() + server.errors.size() == conns, STEP,
+                        "the server finished every connection");
                 assertTrue(server.errors.isEmpty(), () -> "server errors: " + server.errors);
                 assertEquals((long) conns * size, server.echoed.get());
                 // Every connection closed on both sides: only the listener is registered, nobody waits
                 // but the accept loop.
-                awaitCondition("only the listener is registered", STEP, () -> poller(rt).registrations() == 1);
+                Await.until(() -> poller(rt).registrations() == 1, STEP, "only the listener is registered");
                 assertEquals(1, poller(rt).waiters(), "only the accept loop waits");
             } finally {
                 server.close();
@@ -205,8 +204,8 @@ class EchoTest {
                         assertEquals(r[0], r[1], "served after handlers threw");
                     }
                 }
-                awaitCondition("every handler failure reached the uncaught-exception handler", STEP,
-                        () -> uncaught.size() >= 2 * failing);
+                Await.until(() -> uncaught.size() >= 2 * failing, STEP,
+                        "every handler failure reached the uncaught-exception handler");
                 assertEquals(2 * failing, uncaught.size());
                 for (Throwable t : uncaught) {
                     assertEquals(IllegalStateException.class, t.getClass(), () -> "unexpected: " + t);
@@ -260,8 +259,7 @@ class EchoTest {
     }
 
     /** The jdk and fifo schedulers serve the poller from a poller thread; gmp drives it itself. */
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk", "fifo"})
+    @EveryScheduler
     @Timeout(30)
     void echoOnEachScheduler(String scheduler) throws Exception {
         assertTrue(GoRuntime.availableSchedulers().contains(scheduler), () -> GoRuntime.availableSchedulers().toString());
@@ -278,7 +276,7 @@ class EchoTest {
                 for (CompletableFuture<Void> f : clients) {
                     await(f);
                 }
-                awaitCondition("the server finished every connection", STEP, () -> server.served.get() == 50);
+                Await.until(() -> server.served.get() == 50, STEP, "the server finished every connection");
                 assertTrue(server.errors.isEmpty(), () -> "server errors: " + server.errors);
                 assertEquals(50L * 20_000, server.echoed.get());
 
@@ -333,7 +331,7 @@ class EchoTest {
                 });
                 Conn dialed = conns.recv();
                 assertTrue(dialed != null, "dial failed");
-                awaitCondition("the runtime is idle", STEP, () -> rt.numGoroutine() == 0);
+                Await.until(() -> rt.numGoroutine() == 0, STEP, "the runtime is idle");
                 // Accept on this (platform) thread: the first connection, from the plain socket, is queued.
                 try (Conn accepted = ln.accept(); Conn second = ln.accept(); dialed) {
                     assertEquals(peer.getLocalSocketAddress(), accepted.remoteAddress());

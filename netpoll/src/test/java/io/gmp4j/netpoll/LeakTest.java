@@ -2,6 +2,7 @@ package io.gmp4j.netpoll;
 
 import io.gmp4j.netpoll.NetTesting.TestRuntime;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -23,7 +24,6 @@ import static io.gmp4j.netpoll.NetTesting.LOOPBACK;
 import static io.gmp4j.netpoll.NetTesting.STEP;
 import static io.gmp4j.netpoll.NetTesting.asyncRun;
 import static io.gmp4j.netpoll.NetTesting.await;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.closeQuietly;
 import static io.gmp4j.netpoll.NetTesting.inGo;
 import static io.gmp4j.netpoll.NetTesting.poller;
@@ -91,8 +91,8 @@ class LeakTest {
                     }
                     return null;
                 });
-                awaitCondition("the warm-up connections are closed", STEP,
-                        () -> handled.get() == 100 && poller(rt).registrations() == 1);
+                Await.until(() -> handled.get() == 100 && poller(rt).registrations() == 1, STEP,
+                        "the warm-up connections are closed");
                 long fdsBefore = openFds();
 
                 List<CompletableFuture<Void>> fs = new ArrayList<>();
@@ -106,13 +106,13 @@ class LeakTest {
                 for (CompletableFuture<Void> f : fs) {
                     await(rt, f, Duration.ofSeconds(30));
                 }
-                awaitCondition("every server handler ran", STEP, () -> handled.get() + errors.size() == 100 + cycles);
+                Await.until(() -> handled.get() + errors.size() == 100 + cycles, STEP, "every server handler ran");
                 assertTrue(errors.isEmpty(), () -> errors.size() + " server errors, first: " + errors.peek());
 
-                awaitCondition("only the listener is registered (registrations: " + poller(rt).registrations() + ")",
-                        STEP, () -> poller(rt).registrations() == 1);
-                awaitCondition("the descriptor count is back to " + fdsBefore + " (+" + FD_TOLERANCE + ")", STEP,
-                        () -> openFds() <= fdsBefore + FD_TOLERANCE);
+                Await.until(() -> poller(rt).registrations() == 1, STEP,
+                        "only the listener is registered (registrations: " + poller(rt).registrations() + ")");
+                Await.until(() -> openFds() <= fdsBefore + FD_TOLERANCE, STEP,
+                        "the descriptor count is back to " + fdsBefore + " (+" + FD_TOLERANCE + ")");
                 assertEquals(1, poller(rt).waiters(), "only the accept loop waits on the poller");
             } finally {
                 closeQuietly(ln);
@@ -168,14 +168,14 @@ class LeakTest {
                     round.run();
                 }
                 // The listener is registered once an accept has waited (registration is lazy): at most it remains.
-                awaitCondition("warm-up closed", STEP, () -> poller(rt).registrations() <= 1);
+                Await.until(() -> poller(rt).registrations() <= 1, STEP, "warm-up closed");
                 long fdsBefore = openFds();
                 for (int i = 0; i < 300; i++) {
                     round.run();
                 }
-                awaitCondition("at most the listener is registered", STEP, () -> poller(rt).registrations() <= 1);
-                awaitCondition("the descriptor count is back to " + fdsBefore + " (+" + FD_TOLERANCE + ")", STEP,
-                        () -> openFds() <= fdsBefore + FD_TOLERANCE);
+                Await.until(() -> poller(rt).registrations() <= 1, STEP, "at most the listener is registered");
+                Await.until(() -> openFds() <= fdsBefore + FD_TOLERANCE, STEP,
+                        "the descriptor count is back to " + fdsBefore + " (+" + FD_TOLERANCE + ")");
                 assertEquals(0, poller(rt).waiters());
             } finally {
                 closeQuietly(ln);

@@ -2,6 +2,7 @@ package io.gmp4j.netpoll;
 
 import io.gmp4j.netpoll.internal.NioPoller;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,11 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** Shared helpers of the netpoll tests: goroutine calls with results, connected pairs, bounded polling. */
 final class NetTesting {
@@ -138,21 +136,6 @@ final class NetTesting {
         }
     }
 
-    /**
-     * Bounded polling: returns once {@code condition} holds, fails the test if it does not within
-     * {@code timeout}. Checks every millisecond (parks between checks; never busy-spins the two cores
-     * the runtime under test needs).
-     */
-    static void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + timeout + " waiting until " + what);
-            }
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
-
     /** The runtime's NIO poller (it must exist: some socket was created in the runtime). */
     static NioPoller poller(GoRuntime rt) {
         return (NioPoller) rt.pollerIfCreated().orElseThrow(() -> new AssertionError(rt + " has no poller"));
@@ -160,7 +143,7 @@ final class NetTesting {
 
     /** Waits until {@code n} goroutines or threads are parked on the runtime's poller. */
     static void awaitWaiters(GoRuntime rt, int n) {
-        awaitCondition(n + " waiter(s) parked on the poller", STEP, () -> poller(rt).waiters() >= n);
+        Await.until(() -> poller(rt).waiters() >= n, STEP, n + " waiter(s) parked on the poller");
     }
 
     /** Go's address text, "127.0.0.1:PORT". */

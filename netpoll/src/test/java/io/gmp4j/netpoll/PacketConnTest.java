@@ -1,6 +1,7 @@
 package io.gmp4j.netpoll;
 
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -20,7 +20,6 @@ import static io.gmp4j.netpoll.NetTesting.addr;
 import static io.gmp4j.netpoll.NetTesting.assertContains;
 import static io.gmp4j.netpoll.NetTesting.async;
 import static io.gmp4j.netpoll.NetTesting.await;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.awaitWaiters;
 import static io.gmp4j.netpoll.NetTesting.closeQuietly;
 import static io.gmp4j.netpoll.NetTesting.inGo;
@@ -178,6 +177,6 @@ class PacketConnTest {
                 () -> inGo(rt, () -> b.writeTo(ByteBuffer.wrap(new byte[1]), a.localAddress())));
         b.close(); // idempotent
         a.close();
-        awaitCondition("no registration is left", NetTesting.STEP, () -> poller(rt).registrations() == 0);
+        Await.until(() -> poller(rt).registrations() == 0, NetTesting.STEP, "no registration is left");
     }
 }

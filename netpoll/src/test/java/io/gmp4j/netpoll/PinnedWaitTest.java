@@ -1,6 +1,7 @@
 package io.gmp4j.netpoll;
 
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import static io.gmp4j.netpoll.NetTesting.STEP;
-import static io.gmp4j.netpoll.NetTesting.awaitCondition;
 import static io.gmp4j.netpoll.NetTesting.awaitWaiters;
 import static io.gmp4j.netpoll.NetTesting.poller;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -97,7 +97,7 @@ class PinnedWaitTest {
                 Conn s = NetTesting.await(rt, accepted, STEP);
                 NetTesting.async(rt, ln::accept); // a second accept: waits until the listener closes
                 awaitWaiters(rt, 1);
-                awaitCondition("a machine blocks in the poller", STEP, () -> poller(rt).isSelecting());
+                Await.until(() -> poller(rt).isSelecting(), STEP, "a machine blocks in the poller");
                 CompletableFuture<Integer> read = new CompletableFuture<>();
                 rt.go(() -> {
                     try {

@@ -3,6 +3,7 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.Go;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,9 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static io.gmp4j.patterns.GoTests.awaitBlocked;
-import static io.gmp4j.patterns.GoTests.awaitEnded;
-import static io.gmp4j.patterns.GoTests.eventually;
+import static io.gmp4j.patterns.GoTests.POLL;
 import static io.gmp4j.patterns.GoTests.inGoroutine;
 import static io.gmp4j.patterns.GoTests.isClosedAndDrained;
 import static io.gmp4j.patterns.GoTests.recvWithin;
@@ -302,7 +301,7 @@ class ErrGroupTest {
             });
             assertTrue(wouldBlock(g.context().done()), "context cancelled before any failure");
             failNow.send(true);
-            assertTrue(eventually(() -> g.context().err() != null), "the failure did not cancel the context");
+            assertTrue(Await.holds(() -> g.context().err() != null, POLL), "the failure did not cancel the context");
             assertSame(boom, g.context().cause());
 
             assertSame(boom, await(g), "await reports the first failure");
@@ -326,7 +325,7 @@ class ErrGroupTest {
                 g.go(() -> thirdStarted.set(true));
                 goReturned.send(true);
             });
-            awaitBlocked(caller, "g.go at the limit");
+            Await.parked(caller, POLL, "g.go at the limit blocks");
             assertNull(goReturned.tryRecv(), "g.go returned although 2 of 2 tasks are active");
             assertFalse(thirdStarted.get(), "a third task ran although the limit is 2");
 
@@ -335,7 +334,7 @@ class ErrGroupTest {
             release.send(true);
             assertNull(await(g));
             assertTrue(thirdStarted.get());
-            awaitEnded(caller, "caller");
+            Await.state(caller, POLL, "caller ends", Thread.State.TERMINATED);
         });
     }
 
@@ -404,7 +403,7 @@ class ErrGroupTest {
                 });
             }
             assertTrue(await(g) instanceof Exception);
-            assertTrue(eventually(() -> Go.numGoroutine() == start),
+            assertTrue(Await.holds(() -> Go.numGoroutine() == start, POLL),
                     "goroutines: " + Go.numGoroutine() + ", want " + start);
         });
     }

@@ -3,6 +3,7 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,25 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import static io.gmp4j.patterns.GoTests.POLL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FanInFanOutTest {
-
-    /** Polls until the runtime has at most {@code n} goroutines, or 10 s pass. */
-    static boolean goroutinesDropTo(GoRuntime rt, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        CountDownLatch pace = new CountDownLatch(1);
-        while (rt.numGoroutine() > n) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            pace.await(1, TimeUnit.MILLISECONDS);
-        }
-        return true;
-    }
 
     @Test
     void mergeDeliversEveryValueOnceKeepsEachInputsOrderAndClosesAfterAllInputs() throws Exception {
@@ -116,7 +105,7 @@ class FanInFanOutTest {
             assertTrue(merged.await(10, TimeUnit.SECONDS));
             ctx.cancel();
             assertEquals(0, out.poll(20, TimeUnit.SECONDS), "the merged channel closed without values");
-            assertTrue(goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
         }
     }
 
@@ -133,7 +122,7 @@ class FanInFanOutTest {
             List<Chan<Integer>> o = outs.poll(10, TimeUnit.SECONDS);
             assertEquals(2, o.size());
             ctx.cancel();
-            assertTrue(goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
             for (Chan<Integer> c : o) {
                 assertEquals(null, c.recv(), "closed after cancel");
             }

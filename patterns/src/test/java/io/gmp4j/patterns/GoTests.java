@@ -2,9 +2,9 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
-import io.gmp4j.runtime.Go;
 import io.gmp4j.runtime.GoRuntime;
 import io.gmp4j.runtime.Select;
+import io.gmp4j.tck.fixtures.Await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,10 +13,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Test support for the x/sync ports: runs a test body as a goroutine of a fresh runtime, checks
@@ -27,6 +25,9 @@ final class GoTests {
 
     /** How long a bounded poll waits before giving up. */
     static final long POLL_SECONDS = 10;
+
+    /** {@link #POLL_SECONDS} as a duration, for {@link Await}. */
+    static final Duration POLL = Duration.ofSeconds(POLL_SECONDS);
 
     /** A test body: may throw anything, as a Go test may fail anywhere. */
     @FunctionalInterface
@@ -69,7 +70,7 @@ final class GoTests {
         } catch (TimeoutException e) {
             failure = new AssertionError("test body did not finish within 30 s\n" + dump(rt));
         }
-        if (!eventually(() -> rt.numGoroutine() == 0)) {
+        if (!Await.holds(() -> rt.numGoroutine() == 0, POLL)) {
             AssertionError leak = new AssertionError("goroutine leak: " + rt.numGoroutine()
                     + " goroutine(s) still alive " + POLL_SECONDS + " s after the test body ended\n" + dump(rt));
             if (failure != null) {
@@ -104,35 +105,10 @@ final class GoTests {
         return new RuntimeException(t);
     }
 
-    /**
-     * Polls {@code cond} until it holds or {@link #POLL_SECONDS} pass; yields between polls
-     * (inside a goroutine this lets the others run on the processor).
-     */
-    static boolean eventually(BooleanSupplier cond) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(POLL_SECONDS);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.onSpinWait();
-            Go.gosched();
-        }
-        return true;
-    }
-
     /** Whether {@code t} is parked (a goroutine blocked in a channel operation, lock or select). */
     static boolean isBlocked(Thread t) {
         Thread.State s = t.getState();
         return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
-    }
-
-    /**
-     * Asserts that {@code t} becomes parked within the polling deadline (Go's tests sleep to
-     * "let the goroutine block"; this observes it). Fails at once if {@code t} ends instead.
-     */
-    static void awaitBlocked(Thread t, String what) {
-        eventually(() -> isBlocked(t) || t.getState() == Thread.State.TERMINATED);
-        assertTrue(isBlocked(t), what + ": goroutine did not block; state " + t.getState());
     }
 
     /**
@@ -149,12 +125,6 @@ final class GoTests {
         } finally {
             timeout.cancel();
         }
-    }
-
-    /** Asserts that {@code t} ends within the polling deadline. */
-    static void awaitEnded(Thread t, String what) {
-        assertTrue(eventually(() -> t.getState() == Thread.State.TERMINATED),
-                what + ": goroutine did not end; state " + t.getState());
     }
 
     /**

@@ -3,6 +3,7 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -15,6 +16,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
+import static io.gmp4j.patterns.GoTests.POLL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -57,7 +59,7 @@ class PipelineTest {
                 q.add(got);
             });
             assertEquals(List.of(1, 4, 9, 16, 25), r);
-            assertTrue(FanInFanOutTest.goroutinesDropTo(rt, 0));
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL));
         }
     }
 
@@ -84,7 +86,7 @@ class PipelineTest {
             });
             long expected = IntStream.rangeClosed(1, 2000).filter(x -> x % 2 == 0).mapToLong(x -> (long) x * x).sum();
             assertEquals(expected, r);
-            assertTrue(FanInFanOutTest.goroutinesDropTo(rt, 0));
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL));
         }
     }
 
@@ -109,7 +111,7 @@ class PipelineTest {
                 }
             });
             assertTrue(r instanceof Integer n && n >= 10, String.valueOf(r));
-            assertTrue(FanInFanOutTest.goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
         }
     }
 
@@ -140,7 +142,7 @@ class PipelineTest {
             });
             ExecutionException e = (ExecutionException) r;
             assertSame(boom, e.getCause());
-            assertTrue(FanInFanOutTest.goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
         }
     }
 

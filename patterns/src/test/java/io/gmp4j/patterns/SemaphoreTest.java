@@ -4,6 +4,7 @@ import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.ContextException;
 import io.gmp4j.runtime.Go;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,8 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import static io.gmp4j.patterns.GoTests.awaitBlocked;
-import static io.gmp4j.patterns.GoTests.eventually;
+import static io.gmp4j.patterns.GoTests.POLL;
 import static io.gmp4j.patterns.GoTests.inGoroutine;
 import static io.gmp4j.patterns.GoTests.recvWithin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +25,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -191,7 +190,7 @@ class SemaphoreTest {
                     bigOutcome.send(e);
                 }
             });
-            awaitBlocked(big, "Acquire(_, n+1)");
+            Await.parked(big, POLL, "Acquire(_, n+1) blocks");
             assertFalse(waiterQueued(sem), "a request larger than the size must not queue");
 
             ErrGroup g = ErrGroup.withContext(BG);
@@ -296,13 +295,13 @@ class SemaphoreTest {
             });
 
             // Wait until the Acquire(_, 10) call blocks.
-            assertTrue(eventually(() -> {
+            assertTrue(Await.holds(() -> {
                 if (sem.tryAcquire(1)) {
                     sem.release(1);
                     return false;
                 }
                 return true;
-            }), "Acquire(_, 10) never queued");
+            }, POLL), "Acquire(_, 10) never queued");
 
             // Grab a "read lock" while the Acquire(_, 10) is cancelled concurrently.
             Go.go(ctx::cancel);
@@ -337,7 +336,7 @@ class SemaphoreTest {
                     bigOutcome.send(e);
                 }
             });
-            awaitBlocked(big, "Acquire(_, 10)");
+            Await.parked(big, POLL, "Acquire(_, 10) blocks");
             assertTrue(waiterQueued(sem));
 
             Chan<Boolean> doneCh = Chan.make(1);
@@ -347,7 +346,7 @@ class SemaphoreTest {
                 sem.release(1);
                 doneCh.send(true);
             });
-            awaitBlocked(small, "Acquire(_, 1) behind Acquire(_, 10)");
+            Await.parked(small, POLL, "Acquire(_, 1) behind Acquire(_, 10) blocks");
             assertNull(doneCh.tryRecv(), "Acquire(_, 1) overtook the queued Acquire(_, 10)");
 
             ctx.cancel();
@@ -427,7 +426,7 @@ class SemaphoreTest {
                     order.send(name);
                     sem.release(1);
                 });
-                awaitBlocked(t, "waiter " + name); // queued before the next one arrives
+                Await.parked(t, POLL, "waiter " + name + " blocks"); // queued before the next one arrives
             }
             assertNull(order.tryRecv());
             sem.release(1);
@@ -454,13 +453,13 @@ class SemaphoreTest {
                 sem.acquire(BG, 2);
                 got.send("big");
             });
-            awaitBlocked(big, "Acquire(_, 2)");
+            Await.parked(big, POLL, "Acquire(_, 2) blocks");
             assertFalse(sem.tryAcquire(1), "TryAcquire(1) succeeded with 1 free but a waiter queued");
             Thread small = Go.go(() -> {
                 sem.acquire(BG, 1);
                 got.send("small");
             });
-            awaitBlocked(small, "Acquire(_, 1)");
+            Await.parked(small, POLL, "Acquire(_, 1) blocks");
             assertNull(got.tryRecv(), "Acquire(1) overtook the queued Acquire(2)");
 
             sem.release(2); // big takes 2, small the third

@@ -2,6 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Go;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -14,8 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.gmp4j.patterns.GoTests.awaitBlocked;
-import static io.gmp4j.patterns.GoTests.eventually;
+import static io.gmp4j.patterns.GoTests.POLL;
 import static io.gmp4j.patterns.GoTests.inGoroutine;
 import static io.gmp4j.patterns.GoTests.recvWithin;
 import static io.gmp4j.patterns.GoTests.wouldBlock;
@@ -109,7 +109,7 @@ class SingleflightTest {
             wg1.await();
             // At least one goroutine is in fn now and all of them have at least reached the
             // line before the Do. Let them all block (in fn or on the call in flight).
-            assertTrue(eventually(() -> callers.stream().allMatch(GoTests::isBlocked)),
+            assertTrue(Await.holds(() -> callers.stream().allMatch(GoTests::isBlocked), POLL),
                     "callers did not all block");
             c.send("bar");
             wg2.await();
@@ -268,7 +268,7 @@ class SingleflightTest {
                 secondRan.set(true);
                 return "second";
             })));
-            awaitBlocked(second, "second caller");
+            Await.parked(second, POLL, "second caller blocks");
             unblock.close();
             Singleflight.Result<String> r1 = recvWithin(firstResult, Duration.ofSeconds(5), "first");
             Singleflight.Result<String> r2 = recvWithin(secondResult, Duration.ofSeconds(5), "second");
@@ -383,7 +383,7 @@ class SingleflightTest {
             for (int i = 0; i < 100; i++) {
                 assertEquals((i % 10) * (i % 10), recvWithin(chans.get(i), Duration.ofSeconds(5), "DoChan " + i).value());
             }
-            assertTrue(eventually(() -> Go.numGoroutine() == start),
+            assertTrue(Await.holds(() -> Go.numGoroutine() == start, POLL),
                     "goroutines: " + Go.numGoroutine() + ", want " + start);
         });
     }

@@ -2,6 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Go;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,8 +11,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.gmp4j.patterns.GoTests.awaitBlocked;
-import static io.gmp4j.patterns.GoTests.eventually;
+import static io.gmp4j.patterns.GoTests.POLL;
 import static io.gmp4j.patterns.GoTests.inGoroutine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -132,12 +132,12 @@ class WaitGroupTest {
                 }));
             }
             for (Thread t : waiters) {
-                awaitBlocked(t, "waiter");
+                Await.parked(t, POLL, "waiter blocks");
             }
             wg.done();
             wg.add(-1);
             for (Thread t : waiters) {
-                awaitBlocked(t, "waiter after partial decrement");
+                Await.parked(t, POLL, "waiter after partial decrement blocks");
             }
             assertNull(out.tryRecv(), "a waiter returned while the counter was 1");
             released.set(true);
@@ -159,7 +159,7 @@ class WaitGroupTest {
                 Go.go(wg::done);
             }
             wg.await();
-            assertTrue(eventually(() -> Go.numGoroutine() == start),
+            assertTrue(Await.holds(() -> Go.numGoroutine() == start, POLL),
                     "goroutines: " + Go.numGoroutine() + ", want " + start);
         });
     }

@@ -3,6 +3,7 @@ package io.gmp4j.patterns;
 import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Go;
 import io.gmp4j.runtime.GoRuntime;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -19,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.gmp4j.patterns.GoTests.POLL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -148,7 +150,7 @@ class WorkerPoolTest {
             RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> pool.submit(1));
             assertTrue(e.getMessage().contains("shut down"), e.getMessage());
             assertThrows(RejectedExecutionException.class, () -> pool.trySubmit(1));
-            assertTrue(goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
         }
     }
 
@@ -177,7 +179,7 @@ class WorkerPoolTest {
                 delivered++; // the running two may or may not have been delivered: never the unstarted ones
             }
             assertTrue(delivered <= 2, "outcomes: " + delivered);
-            assertTrue(goroutinesDropTo(rt, 0), "goroutines left: " + rt.numGoroutine());
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, POLL), "goroutines left: " + rt.numGoroutine());
         }
     }
 
@@ -189,9 +191,5 @@ class WorkerPoolTest {
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
                 () -> WorkerPool.start(1, -1, (ctx, n) -> n));
         assertTrue(b.getMessage().contains("queueCapacity: -1"), b.getMessage());
-    }
-
-    static boolean goroutinesDropTo(GoRuntime rt, int n) throws InterruptedException {
-        return FanInFanOutTest.goroutinesDropTo(rt, n);
     }
 }

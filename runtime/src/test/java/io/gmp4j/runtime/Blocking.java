@@ -1,6 +1,7 @@
 package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.spi.WaitReason;
+import io.gmp4j.tck.fixtures.Await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class Blocking {
     /** How long any single wait of a test may take before the test fails. */
     static final long WAIT_SECONDS = 10;
+    private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
 
     private Blocking() {}
 
@@ -51,24 +53,20 @@ final class Blocking {
      * once if the thread ends instead.
      */
     static void awaitBlocked(Thread t, String reason) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(WAIT_SECONDS);
-        while (true) {
-            Thread.State state = t.getState();
-            Object blocker = LockSupport.getBlocker(t);
-            if (state == Thread.State.WAITING && blocker != null
-                    && (reason == null || blocker instanceof WaitReason w && w.reason().equals(reason))) {
-                return;
-            }
-            if (state == Thread.State.TERMINATED) {
-                fail(t + " ended instead of blocking" + (reason == null ? "" : " in '" + reason + "'"));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after " + WAIT_SECONDS + " s waiting for " + t + " to block"
-                        + (reason == null ? "" : " in '" + reason + "'") + "; state " + state + ", blocker " + blocker);
-            }
-            Thread.onSpinWait();
-            Thread.yield();
+        String in = reason == null ? "" : " in '" + reason + "'";
+        boolean[] blocked = {false};
+        Await.until(() -> (blocked[0] = isBlocked(t, reason)) || t.getState() == Thread.State.TERMINATED, WAIT,
+                () -> t + " is blocked" + in + "; state " + t.getState() + ", blocker " + LockSupport.getBlocker(t));
+        if (!blocked[0]) {
+            fail(t + " ended instead of blocking" + in);
         }
+    }
+
+    /** Whether {@code t} is parked (WAITING) with a blocker, of the wait reason {@code reason} unless null. */
+    private static boolean isBlocked(Thread t, String reason) {
+        Object blocker = LockSupport.getBlocker(t);
+        return t.getState() == Thread.State.WAITING && blocker != null
+                && (reason == null || blocker instanceof WaitReason w && w.reason().equals(reason));
     }
 
     /** Starts a platform thread running body; its outcome goes to the returned handle. */
@@ -110,19 +108,7 @@ final class Blocking {
 
         /** Its result, waiting at most {@code seconds}; its exception (assertion errors included) is rethrown. */
         T get(long seconds) throws Exception {
-            try {
-                return result.get(seconds, SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof Error err) {
-                    throw err;
-                }
-                if (e.getCause() instanceof Exception ex) {
-                    throw ex;
-                }
-                throw e;
-            } catch (TimeoutException e) {
-                throw new AssertionError(thread + " did not finish within " + seconds + " s", e);
-            }
+            return Await.result(result, Duration.ofSeconds(seconds), thread.toString());
         }
 
         /** Waits (at most 10 s) for it to fail and returns the exception, which must be of type {@code type}. */

@@ -2,6 +2,7 @@ package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.Blocking.Scope;
 import io.gmp4j.runtime.Blocking.Task;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -296,8 +297,7 @@ class ChanTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void closeWakesEveryBlockedReceiver(String scheduler) throws Exception {
         for (int cap : new int[] {0, 3}) {
             try (Scope s = scope(scheduler)) {
@@ -323,8 +323,7 @@ class ChanTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void closeWakesEveryBlockedSenderWithChanClosedException(String scheduler) throws Exception {
         for (int cap : new int[] {0, 2}) {
             try (Scope s = scope(scheduler)) {
@@ -475,8 +474,7 @@ class ChanTest {
 
     // ---------------------------------------------------------------- many goroutines
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void thousandSendersOnOneChannelDeliverEveryValueExactlyOnce(String scheduler) throws Exception {
         for (int cap : new int[] {0, 10}) {
             try (Scope s = scope(scheduler)) {
@@ -537,8 +535,7 @@ class ChanTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void multipleProducersAndConsumersPassEveryValueExactlyOnce(String scheduler) throws Exception {
         // TestMultiConsumer, with several feeders: feeders -> q -> 23 workers (range) -> r ->
         // one consumer. Every value must come out exactly once; counts and sums must match.

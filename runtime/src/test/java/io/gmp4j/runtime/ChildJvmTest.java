@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -13,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Behaviour that needs a fresh JVM: JVM flags and once-per-JVM initialisation. */
 @Timeout(value = 120, unit = SECONDS)
 class ChildJvmTest {
-    private static final List<String> OPENS = List.of("--add-opens", "java.base/java.lang=io.gmp4j.runtime");
+    private static final List<String> OPENS = ChildJvm.RUNTIME_FLAGS;
 
     @Test
     void theBuilderTakesEverySettingFromItsSystemPropertyUnlessToldOtherwise() throws Exception {

@@ -1,6 +1,7 @@
 package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.internal.ColdMonitorProbe;
+import io.gmp4j.tck.fixtures.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;

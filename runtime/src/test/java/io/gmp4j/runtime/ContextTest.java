@@ -1,9 +1,9 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,11 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Go's context semantics: cancellation trees, deadlines, causes, values and timer release.
@@ -77,30 +73,10 @@ class ContextTest {
                 result.completeExceptionally(e);
             }
         });
-        try {
-            return result.get(30, SECONDS);
-        } catch (TimeoutException e) {
+        return Await.result(result, Duration.ofSeconds(30), () -> {
             g.interrupt();
-            throw new AssertionError("the goroutine did not finish within 30 s; " + rt.stats(), e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
-    }
-
-    private static void spinUntil(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after 10 s waiting for: " + what);
-            }
-            Thread.onSpinWait();
-        }
+            return "the goroutine did not finish within 30 s; " + rt.stats();
+        });
     }
 
     // ---------------------------------------------------------------- background
@@ -209,8 +185,7 @@ class ContextTest {
 
     // ---------------------------------------------------------------- deadlines
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void withTimeoutEndsWithDeadlineExceededAndClosesDone(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             inGoroutine(rt, () -> {
@@ -311,8 +286,7 @@ class ContextTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void cancellingATimeoutContextReleasesItsTimer(String sched) throws Exception {
         // Context arms its timer on GoRuntime.currentOrDefault(): inside a goroutine of rt, that is rt.
         try (GoRuntime rt = runtime(sched)) {
@@ -414,8 +388,7 @@ class ContextTest {
 
     // ---------------------------------------------------------------- waking waiters
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void allGoroutinesBlockedOnDoneWakeOnCancel(String sched) throws Exception {
         int n = 1_000;
         try (GoRuntime rt = runtime(sched)) {
@@ -451,7 +424,7 @@ class ContextTest {
             }
             try {
                 for (Thread t : waiters) {
-                    spinUntil(() -> t.getState() == Thread.State.WAITING, "every goroutine to block on done()");
+                    Await.state(t, Duration.ofSeconds(10), "every goroutine is blocked on done()", Thread.State.WAITING);
                 }
                 assertEquals(n, woke.getCount(), "no goroutine may pass done() before cancel");
 

@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -10,7 +11,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The default rule for platform threads in the deadlock check
@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @Timeout(value = 60, unit = SECONDS)
 class DeadlockWakersTest {
+    /** How long a thread may take to reach the state a test waits for. */
+    private static final Duration STEP = Duration.ofSeconds(10);
 
     @Test
     void aSleepingThreadMayWakeAGoroutine() throws Exception {
@@ -30,7 +32,7 @@ class DeadlockWakersTest {
             }
         });
         try {
-            awaitState(t, Thread.State.TIMED_WAITING);
+            Await.state(t, STEP, "the thread waits with a timeout", Thread.State.TIMED_WAITING);
             assertTrue(DeadlockHandler.mayWakeGoroutines(t));
         } finally {
             release.countDown();
@@ -43,7 +45,7 @@ class DeadlockWakersTest {
         CountDownLatch release = new CountDownLatch(1);
         Thread t = start(false, () -> release.await(60, SECONDS));
         try {
-            awaitState(t, Thread.State.TIMED_WAITING);
+            Await.state(t, STEP, "the thread waits with a timeout", Thread.State.TIMED_WAITING);
             assertTrue(DeadlockHandler.mayWakeGoroutines(t));
         } finally {
             release.countDown();
@@ -75,7 +77,7 @@ class DeadlockWakersTest {
         CountDownLatch release = new CountDownLatch(1);
         Thread t = start(false, release::await);
         try {
-            awaitState(t, Thread.State.WAITING);
+            Await.state(t, STEP, "the thread waits without a timeout", Thread.State.WAITING);
             assertFalse(DeadlockHandler.mayWakeGoroutines(t));
         } finally {
             release.countDown();
@@ -90,7 +92,7 @@ class DeadlockWakersTest {
             Thread g = rt.go(never::recv);
             Thread t = start(false, g::join);
             try {
-                awaitState(t, Thread.State.WAITING);
+                Await.state(t, STEP, "the thread waits without a timeout", Thread.State.WAITING);
                 assertFalse(DeadlockHandler.mayWakeGoroutines(t));
             } finally {
                 never.close();
@@ -122,7 +124,7 @@ class DeadlockWakersTest {
                     lock.notifyAll(); // something to do while holding it
                 }
             });
-            awaitState(t, Thread.State.BLOCKED);
+            Await.state(t, STEP, "the thread is blocked on the monitor", Thread.State.BLOCKED);
             assertFalse(DeadlockHandler.mayWakeGoroutines(t));
         }
         join(t);
@@ -133,7 +135,7 @@ class DeadlockWakersTest {
         CountDownLatch release = new CountDownLatch(1);
         Thread t = start(true, () -> release.await(60, SECONDS));
         try {
-            awaitState(t, Thread.State.TIMED_WAITING);
+            Await.state(t, STEP, "the thread waits with a timeout", Thread.State.TIMED_WAITING);
             assertFalse(DeadlockHandler.mayWakeGoroutines(t));
         } finally {
             release.countDown();
@@ -176,18 +178,6 @@ class DeadlockWakersTest {
                 throw new AssertionError(e);
             }
         });
-    }
-
-    /** Bounded polling until {@code t} is in {@code state}. */
-    private static void awaitState(Thread t, Thread.State state) throws InterruptedException {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        CountDownLatch never = new CountDownLatch(1);
-        while (t.getState() != state) {
-            if (System.nanoTime() > deadline) {
-                fail(t + " never reached " + state + "; it is " + t.getState());
-            }
-            never.await(1, java.util.concurrent.TimeUnit.MILLISECONDS); // pacing only
-        }
     }
 
     private static void join(Thread t) throws InterruptedException {

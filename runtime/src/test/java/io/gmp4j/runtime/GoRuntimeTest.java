@@ -2,12 +2,12 @@ package io.gmp4j.runtime;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import io.gmp4j.runtime.spi.Scheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import io.gmp4j.runtime.spi.SchedulerProvider;
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 
 import java.io.StringWriter;
 import java.time.Duration;
@@ -20,7 +20,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
@@ -65,8 +64,7 @@ class GoRuntimeTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void everyProviderRunsGoroutinesAndReportsItsName(String name) throws Exception {
         try (GoRuntime rt = GoRuntime.builder().scheduler(name).maxProcs(2).build()) {
             assertEquals(name, rt.schedulerName());
@@ -174,10 +172,7 @@ class GoRuntimeTest {
         assertTrue(started.await(10, SECONDS));
         Thread closer = Thread.ofPlatform().start(rt::close);
         // close() must refuse new goroutines as soon as it begins, while it waits
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!rt.isClosed() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        Await.holds(rt::isClosed, Duration.ofSeconds(10));
         RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> rt.go(() -> {}));
         assertTrue(e.getMessage().contains("closed"), e.getMessage());
         assertThrows(RejectedExecutionException.class, () -> rt.threadFactory().newThread(() -> {}));
@@ -282,11 +277,8 @@ class GoRuntimeTest {
                 }
             });
             // bounded wait until both are parked
-            long deadline = System.nanoTime() + SECONDS.toNanos(10);
-            while ((sleeper.getState() != Thread.State.TIMED_WAITING || waiter.getState() != Thread.State.WAITING)
-                    && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            Await.holds(() -> sleeper.getState() == Thread.State.TIMED_WAITING
+                    && waiter.getState() == Thread.State.WAITING, Duration.ofSeconds(10));
             StringWriter out = new StringWriter();
             rt.dumpGoroutines(out);
             String dump = out.toString();
@@ -338,8 +330,7 @@ class GoRuntimeTest {
         assertThrows(IllegalArgumentException.class, () -> GoRuntime.builder().schedtrace(Duration.ofNanos(999_999)));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void schedulerAwaitTerminationTakesAHugeTimeoutAsForever(String name) throws Exception {
         // The SPI as a runtime sees it: found by name through the ServiceLoader, created, shut down.
         SchedulerProvider provider = ServiceLoader.load(SchedulerProvider.class, GoRuntime.class.getClassLoader())

@@ -1,8 +1,7 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -19,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link GoRuntime#run}: Go's main goroutine, waited for, its result or failure returned. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RunTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void returnsWhatTheGoroutineReturnedAfterItsChannelWork(String scheduler) {
         try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).build()) {
             long sum = rt.run(() -> {
@@ -42,8 +40,7 @@ class RunTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk"})
+    @EveryScheduler(except = "fifo")
     void anUncheckedExceptionIsRethrownAsItIs(String scheduler) {
         IllegalStateException thrown = new IllegalStateException("boom");
         try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
@@ -56,8 +53,7 @@ class RunTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk"})
+    @EveryScheduler(except = "fifo")
     void aCheckedExceptionIsWrappedOnce(String scheduler) {
         IOException io = new IOException("disk gone");
         try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
@@ -69,8 +65,7 @@ class RunTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk"})
+    @EveryScheduler(except = "fifo")
     void anInterruptedCallerInterruptsTheGoroutineAndStillWaitsForIt(String scheduler) throws Exception {
         try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build()) {
             CountDownLatch blocked = new CountDownLatch(1);
@@ -100,8 +95,7 @@ class RunTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk"})
+    @EveryScheduler(except = "fifo")
     void runFromAGoroutineOfTheSameRuntimeIsRefusedAndAClosedRuntimeRejects(String scheduler) {
         GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build();
         try (rt) {
@@ -117,8 +111,7 @@ class RunTest {
         assertThrows(RejectedExecutionException.class, () -> rt.run(() -> 1));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void goroutinesAreNamedLikeGoUnlessTurnedOff(String scheduler) {
         try (GoRuntime rt = GoRuntime.builder().scheduler(scheduler).build();
              GoRuntime unnamed = GoRuntime.builder().scheduler(scheduler).goroutineNames(false).build()) {
@@ -129,8 +122,7 @@ class RunTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "jdk"})
+    @EveryScheduler(except = "fifo")
     void syscallTakesAVoidCallThatMayThrowAnyThrowable(String scheduler) {
         class Odd extends Throwable {
             Odd() {

@@ -1,5 +1,6 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,8 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RuntimeChoiceTest {
     @Test
     void callsFromMainActOnTheOneOpenRuntimeAndRefuseToGuessAmongSeveral() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of("--add-opens", "java.base/java.lang=io.gmp4j.runtime"),
-                RuntimeChoiceProbe.class);
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.RUNTIME_FLAGS, RuntimeChoiceProbe.class);
         assertEquals(0, r.exitCode(), r.output());
         List<String> lines = Arrays.asList(r.output().split("\n"));
         // The program's own runtime, not a lazily built default one (the old behaviour).

@@ -2,9 +2,11 @@ package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.internal.GmpScheduler;
 import io.gmp4j.runtime.spi.SchedulerStats;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -23,14 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Go's placement rules on the gmp scheduler: runnext, local queue, global queue, stealing. */
 @Timeout(value = 60, unit = SECONDS)
 class SchedulerPlacementTest {
-
-    private static void await(CountDownLatch latch, String what) {
-        try {
-            assertTrue(latch.await(20, SECONDS), what);
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
-    }
+    /** How long the goroutines of a test may take to run. */
+    private static final Duration STEP = Duration.ofSeconds(20);
 
     @Test
     void aReadiedGoroutineRunsNextAheadOfTheLocalQueue() throws Exception {
@@ -61,7 +57,7 @@ class SchedulerPlacementTest {
                 order.add("A");
                 all.countDown();
             });
-            await(all, "goroutines did not all run");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
     }
@@ -89,7 +85,7 @@ class SchedulerPlacementTest {
                 order.add("A");
                 all.countDown();
             });
-            await(all, "goroutines did not all run");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertEquals(List.of("A", "B", "C1", "C2", "C3"), new ArrayList<>(order));
     }
@@ -105,7 +101,7 @@ class SchedulerPlacementTest {
                 order.add("creator");
                 all.countDown();
             });
-            await(all, "goroutines did not all run");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         // "second" took runnext and kicked "first" to the local queue
         assertEquals(List.of("creator", "second", "first"), new ArrayList<>(order));
@@ -129,8 +125,8 @@ class SchedulerPlacementTest {
                 looperDone.countDown();
             });
             rt.go(() -> stop.set(true));
-            await(othersDone, "goroutines starved by a gosched loop");
-            await(looperDone, "the gosched loop never saw the stop flag");
+            Await.latch(othersDone, STEP, "the run of the other goroutines beside a gosched loop");
+            Await.latch(looperDone, STEP, "the gosched loop's stop");
         }
         assertTrue(spins.get() >= 1);
     }
@@ -168,7 +164,7 @@ class SchedulerPlacementTest {
                     Thread.onSpinWait();
                 }
             });
-            await(spawned, "spawner did not finish");
+            Await.latch(spawned, STEP, "the spawner's end");
             rt.go(() -> {
                 synchronized (order) {
                     order.add("X");
@@ -176,7 +172,7 @@ class SchedulerPlacementTest {
                 all.countDown();
             });
             xQueued.set(true);
-            await(all, "goroutines did not all run");
+            Await.latch(all, STEP, "the run of every goroutine");
         }
         assertTrue(!timedOut.get(), "the spawner never saw X queued");
         int x = order.indexOf("X");
@@ -206,7 +202,7 @@ class SchedulerPlacementTest {
                 }
                 globalSeen.set(rt.stats().globalRunQueue());
             });
-            await(all, "goroutines lost in the overflow");
+            Await.latch(all, STEP, "the run of every goroutine (none lost in the overflow)");
         }
         assertEquals(0, duplicates.get(), "a goroutine ran twice");
         assertEquals(n, ran.cardinality());
@@ -241,7 +237,7 @@ class SchedulerPlacementTest {
                     });
                 }
             });
-            await(all, "goroutines did not all run");
+            Await.latch(all, STEP, "the run of every goroutine");
             RuntimeStats s = rt.stats();
             steals = s.steals();
             after = s.processors().toArray(SchedulerStats.Processor[]::new);

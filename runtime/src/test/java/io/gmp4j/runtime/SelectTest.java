@@ -2,6 +2,7 @@ package io.gmp4j.runtime;
 
 import io.gmp4j.runtime.Blocking.Scope;
 import io.gmp4j.runtime.Blocking.Task;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -570,8 +571,7 @@ class SelectTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void selectsListingTheSameChannelsInOppositeOrdersDoNotDeadlock(String scheduler) throws Exception {
         int n = 20_000;
         try (Scope s = scope(scheduler)) {
@@ -601,8 +601,7 @@ class SelectTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void concurrentSelectsListingSharedChannelsInDifferentOrdersNeverDeadlock(String scheduler) throws Exception {
         // Every select here is ready at once (each channel has a send and a receive case and
         // capacity 1, so one of the two can always proceed): the goroutines never park in a
@@ -650,8 +649,7 @@ class SelectTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void selectStressWithPlainAndSelectingSendersAndReceiversCompletes(String scheduler) throws Exception {
         // TestSelectStress: per channel a plain sender and a plain receiver of N values, plus one
         // goroutine sending N on each in a single select and one receiving N from each.

@@ -1,8 +1,8 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -18,8 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@link GoRuntime#close(Duration)} is bounded and {@link GoRuntime#shutdownNow()} wakes every blocked goroutine. */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShutdownTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void aBoundedCloseReturnsFalseWhileAGoroutineIsBlockedAndTrueOnceItEnds(String scheduler) throws Exception {
         GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).monitor(false).build();
         Chan<Integer> forgotten = Chan.make();
@@ -38,8 +37,7 @@ class ShutdownTest {
         assertTrue(rt.close(Duration.ZERO), "a closed runtime is closed");
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void shutdownNowWakesChannelSelectSleepAndJdkWaitersWithTheirInterrupts(String scheduler) throws Exception {
         GoRuntime rt = GoRuntime.builder().scheduler(scheduler).maxProcs(2).monitor(false).build();
         Chan<Integer> never = Chan.make();
@@ -82,9 +80,8 @@ class ShutdownTest {
         });
         assertTrue(started.await(10, TimeUnit.SECONDS));
         // Give them time to block (bounded polling on their state, not a sleep).
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (rt.stats().idleProcs() != rt.maxProcs() && scheduler.equals("gmp") && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+        if (scheduler.equals("gmp")) {
+            Await.holds(() -> rt.stats().idleProcs() == rt.maxProcs(), Duration.ofSeconds(10));
         }
         assertEquals(4, rt.shutdownNow());
         assertTrue(rt.close(Duration.ofSeconds(20)), "goroutines still running after shutdownNow: " + rt.stats());

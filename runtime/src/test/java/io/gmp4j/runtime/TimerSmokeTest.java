@@ -1,7 +1,6 @@
 package io.gmp4j.runtime;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
@@ -14,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = SECONDS)
 class TimerSmokeTest {
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void manySleepersAllWake(String sched) throws Exception {
         int n = 100_000;
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).scheduler(sched).build()) {
@@ -33,8 +31,7 @@ class TimerSmokeTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void earlierTimerFiresFirst(String sched) throws Exception {
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).scheduler(sched).build()) {
             Chan<Integer> out = Chan.make(1);

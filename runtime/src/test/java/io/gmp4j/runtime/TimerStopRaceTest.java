@@ -1,9 +1,9 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,8 +13,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,21 +77,16 @@ class TimerStopRaceTest {
 
     private static <T> T await(CompletableFuture<T> result, Thread runner, Callable<String> diagnose)
             throws Exception {
-        try {
-            return result.get(30, SECONDS);
-        } catch (TimeoutException e) {
-            String diagnosis = diagnose.call();
+        return Await.result(result, Duration.ofSeconds(30), () -> {
+            String diagnosis;
+            try {
+                diagnosis = diagnose.call();
+            } catch (Exception e) {
+                diagnosis = "(diagnosis failed: " + e + ")";
+            }
             runner.interrupt();
-            throw new AssertionError("the test body did not finish within 30 s\n" + diagnosis, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
+            return "the test body did not finish within 30 s\n" + diagnosis;
+        });
     }
 
     // ---------------------------------------------------------------- the reported race
@@ -129,8 +122,7 @@ class TimerStopRaceTest {
         return null;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stopAndResetNeverReportAnUnreceivedFiringAsDeliveredInAGoroutine(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             inGoroutine(rt, () -> stopOrResetRacingTheFiring(50_000));
@@ -143,8 +135,7 @@ class TimerStopRaceTest {
         onPlatformThread(() -> stopOrResetRacingTheFiring(50_000));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void tickerDeliversNothingOnceStopOrResetReturns(String sched) throws Exception {
         // Ticker.stop/reset report nothing, but a tick in flight when they run must not arrive
         // after they return (Go 1.23), and reset must leave a ticker that ticks.
@@ -181,8 +172,7 @@ class TimerStopRaceTest {
 
     // ---------------------------------------------------------------- refused reset
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void aRefusedResetLeavesTheTimerRunning(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             inGoroutine(rt, () -> {
@@ -212,8 +202,7 @@ class TimerStopRaceTest {
      * stop-and-drain idiom between the moves, must not drop it. The drain is exactly the
      * receive that blocked for ever when stop misreported a firing in flight.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void timerModifiedEarlierIsNeverDropped(String sched) throws Exception {
         Duration past = Duration.between(Instant.now(), Instant.EPOCH);
         try (GoRuntime rt = runtime(sched)) {
@@ -241,8 +230,7 @@ class TimerStopRaceTest {
      * interleaving; reset of a stopped or received timer reports it inactive, stop of a
      * long timer reports it active, and the short ones still fire.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void adjustingManyTimersLosesNone(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             inGoroutine(rt, () -> {
@@ -285,8 +273,7 @@ class TimerStopRaceTest {
      * Go's TestTimerStopStress, scaled down: 100 goroutines each start an afterFunc timer,
      * sleep for a small part of its delay and stop it; none may run.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void manyGoroutinesStoppingTheirAfterFuncTimersStopThemAll(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();

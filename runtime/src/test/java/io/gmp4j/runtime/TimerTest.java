@@ -1,9 +1,9 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.StringWriter;
 import java.time.Duration;
@@ -15,8 +15,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -66,14 +64,12 @@ class TimerTest {
                 result.completeExceptionally(e);
             }
         });
-        try {
-            return unwrap(result, 30);
-        } catch (TimeoutException e) {
+        return Await.result(result, Duration.ofSeconds(30), () -> {
             String diagnosis = diagnose(rt);
             System.err.println("TimerTest: goroutine stuck for 30 s\n" + diagnosis);
             g.interrupt();
-            throw new AssertionError("the goroutine did not finish within 30 s\n" + diagnosis, e);
-        }
+            return "the goroutine did not finish within 30 s\n" + diagnosis;
+        });
     }
 
     /** The runtime's stats, its goroutines and its machine threads' stacks (printed before a hang). */
@@ -100,20 +96,6 @@ class TimerTest {
         });
     }
 
-    private static <T> T unwrap(CompletableFuture<T> f, int seconds) throws Exception {
-        try {
-            return f.get(seconds, SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
-    }
-
     @FunctionalInterface
     private interface ThrowingRunnable {
         void run() throws Exception;
@@ -137,21 +119,9 @@ class TimerTest {
         }
     }
 
-    /** On a platform thread: spins (bounded, 10 s) until cond holds. */
-    private static void spinUntil(BooleanSupplier cond, String what) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                fail("timed out after 10 s waiting for: " + what);
-            }
-            Thread.onSpinWait();
-        }
-    }
-
     // ---------------------------------------------------------------- Timer
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void timersFireInDeadlineOrderWhateverTheCreationOrder(String sched) throws Exception {
         long[] delaysMs = {320, 20, 420, 120, 220}; // deadline order: 1, 3, 4, 0, 2
         try (GoRuntime rt = runtime(sched)) {
@@ -184,8 +154,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stopBeforeFiringReturnsTrueAndNothingIsEverReceived(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -204,8 +173,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stopAfterTheValueWasReceivedReturnsFalse(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -222,8 +190,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stopAfterFiringButBeforeReceivingDiscardsTheValue(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -236,8 +203,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void noValueArrivesAfterStopReturnsEvenWhileTheTimerIsFiring(String sched) throws Exception {
         // Stop races the firing: timers due in 0–20 µs, stopped after a random 0–20 µs spin.
         // Go 1.23: whatever stop returns, no value can be received once it has returned, not
@@ -273,8 +239,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void aGoroutineStoppingTimersAsTheyFireNeverStallsTheRuntime(String sched) throws Exception {
         // The owner stops (or resets) timers just as the runtime fires them, so the owner's stop
         // and the firing meet on the timer and on its heap. One owner leaves the other
@@ -303,20 +268,17 @@ class TimerTest {
                     done.completeExceptionally(e);
                 }
             });
-            try {
-                unwrap(done, 30);
-            } catch (TimeoutException e) {
+            Await.result(done, Duration.ofSeconds(30), () -> {
                 String diagnosis = diagnose(rt);
                 System.err.println("TimerTest: timer owner stuck for 30 s\n" + diagnosis);
                 g.interrupt();
-                throw new AssertionError("the goroutine stopping timers is stuck (deadlock?)\n" + diagnosis, e);
-            }
+                return "the goroutine stopping timers is stuck (deadlock?)\n" + diagnosis;
+            });
             assertEquals(0, rt.pendingTimers());
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void resetDiscardsAnUnreceivedValueAndFiresAgain(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -333,8 +295,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void resetOfAnActiveTimerMovesItsDeadline(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -351,8 +312,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void zeroAndNegativeDurationsFireAtOnce(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -367,8 +327,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void afterFuncRunsInAGoroutineOfTheSameRuntime(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             CompletableFuture<Optional<GoRuntime>> where = new CompletableFuture<>();
@@ -388,8 +347,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stoppedAfterFuncNeverRunsAndStopAfterItRanReturnsFalse(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             AtomicBoolean stoppedRan = new AtomicBoolean();
@@ -407,8 +365,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void afterFuncRunsExactlyWhenStopReturnsFalseEvenWhenStopRacesTheFiring(String sched) throws Exception {
         // Go: "if t.Stop returns false, then the timer has already expired and the function f
         // has been started in its own goroutine"; if it returns true, f never runs. Timers due
@@ -493,8 +450,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void timersCreatedByGoroutinesCanBeResetAndReceivedOnPlatformThreads(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             Timer t = inGoroutine(rt, () -> Timer.newTimer(Duration.ofHours(1)));
@@ -523,8 +479,7 @@ class TimerTest {
 
     // ---------------------------------------------------------------- Ticker
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void tickerDeliversSeveralTicksInTimeOrder(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -544,8 +499,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void tickerDropsTicksForASlowReceiver(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -579,8 +533,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void stoppedTickerDeliversNothingMoreAndResetRestartsIt(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             runInGoroutine(rt, () -> {
@@ -626,8 +579,7 @@ class TimerTest {
 
     // ---------------------------------------------------------------- Go.sleep
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void sleepWithZeroOrNegativeDurationReturnsAtOnce(String sched) throws Exception {
         Duration[] none = {Duration.ZERO, Duration.ofNanos(-1), Duration.ofMillis(-50),
                 Duration.ofSeconds(Long.MIN_VALUE)};
@@ -678,7 +630,7 @@ class TimerTest {
             try {
                 assertTrue(asleep.await(30, SECONDS), "goroutines never started: " + asleep.getCount());
                 assertTrue(witnessAsleep.await(10, SECONDS));
-                spinUntil(() -> witness.getState() == Thread.State.WAITING, "the witness to park in sleep");
+                Await.state(witness, Duration.ofSeconds(10), "the witness is parked in sleep", Thread.State.WAITING);
 
                 // While they all sleep: the dump shows the wait reason.
                 StringWriter dump = new StringWriter();
@@ -711,8 +663,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void interruptedSleepingGoroutineWakesEarlyAndKeepsTheInterrupt(String sched) throws Exception {
         try (GoRuntime rt = runtime(sched)) {
             CountDownLatch sleeping = new CountDownLatch(1);
@@ -723,16 +674,14 @@ class TimerTest {
                 interruptedAfter.complete(Thread.currentThread().isInterrupted());
             });
             assertTrue(sleeping.await(10, SECONDS));
-            spinUntil(() -> g.getState() == Thread.State.WAITING || g.getState() == Thread.State.TIMED_WAITING,
-                    "the goroutine to park in sleep");
+            Await.parked(g, Duration.ofSeconds(10), "the goroutine is parked in sleep");
             g.interrupt();
             assertTrue(interruptedAfter.get(10, SECONDS), "the interrupt must stay set after the sleep ends");
             assertEquals(0, rt.pendingTimers(), "an interrupted sleep must remove its timer");
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void noTimerIsLeftPendingOnceSleepersAndTimersAreDone(String sched) throws Exception {
         int n = 2_000;
         try (GoRuntime rt = runtime(sched)) {
@@ -772,8 +721,7 @@ class TimerTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"gmp", "fifo", "jdk"})
+    @EveryScheduler
     void hundredThousandSleepersAllWakeNoEarlierThanAsked(String sched) throws Exception {
         int n = 100_000;
         try (GoRuntime rt = runtime(sched)) {

@@ -1,8 +1,10 @@
 package io.gmp4j.runtime;
 
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,15 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WakeupTest {
 
     private static void awaitIdle(GoRuntime rt) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        Await.until(() -> {
             RuntimeStats s = rt.stats();
-            if (s.idleProcs() == s.maxProcs() && s.spinningThreads() == 0) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("runtime never went idle: " + rt.stats());
+            return s.idleProcs() == s.maxProcs() && s.spinningThreads() == 0;
+        }, Duration.ofSeconds(10), () -> "the runtime is idle: " + rt.stats());
     }
 
     @Test

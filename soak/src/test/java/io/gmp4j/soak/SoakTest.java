@@ -1,5 +1,6 @@
 package io.gmp4j.soak;
 
+import io.gmp4j.tck.fixtures.EveryScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,7 +28,7 @@ class SoakTest {
         String last = lines.getLast();
         assertTrue(ok, text);
         assertTrue(last.startsWith("soak: ok (seed 20261207, 9 s of workload in 3 phases on gmp,fifo,jdk, "), last);
-        for (String s : List.of("gmp", "fifo", "jdk")) {
+        for (String s : EveryScheduler.NAMES) {
             assertTrue(lines.stream().anyMatch(l -> l.startsWith("soak: phase ") && l.contains("(" + s + ", ")
                     && l.contains(" ok in ")), () -> "no " + s + " phase passed:\n" + text);
         }

@@ -1,10 +1,10 @@
 package io.gmp4j.sysmon;
 
 import io.gmp4j.runtime.DeadlockHandler;
+import io.gmp4j.tck.fixtures.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,7 +29,7 @@ class DeadlockReportTest {
      */
     @Test
     void aSleepingPlatformThreadThatWillWakeTheGoroutinesPreventsTheReport() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(), DeadlockProbe.class, "sleeper", "1000");
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.RUNTIME_FLAGS, DeadlockProbe.class, "sleeper", "1000");
         assertFalse(r.output().contains(DeadlockHandler.FATAL), r.output());
         assertEquals(0, r.exitCode(), r.output());
         assertTrue(r.output().contains("woken 1000"), r.output());
@@ -42,7 +42,7 @@ class DeadlockReportTest {
      */
     @Test
     void aRealDeadlockIsReportedWhileMainWaitsInClose() throws Exception {
-        ChildJvm.Result r = ChildJvm.run(List.of(), DeadlockProbe.class, "deadlock", "3");
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.RUNTIME_FLAGS, DeadlockProbe.class, "deadlock", "3");
         String out = r.output();
         assertEquals(2, r.exitCode(), out);
         assertTrue(out.startsWith(DeadlockHandler.FATAL + "\n\n"), out);

@@ -4,6 +4,7 @@ import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Go;
 import io.gmp4j.runtime.GoRuntime;
 import io.gmp4j.runtime.RuntimeStats;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static io.gmp4j.sysmon.SysmonTest.dump;
-import static io.gmp4j.sysmon.SysmonTest.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -93,7 +93,7 @@ class MonitorReliabilityTest {
             } finally {
                 stop.set(true);
             }
-            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.numGoroutine() == 0),
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, Duration.ofSeconds(20)),
                     () -> "goroutines left: " + rt.stats() + "\n" + dump(rt));
         }
     }
@@ -115,10 +115,10 @@ class MonitorReliabilityTest {
         }).build()) {
             try {
                 rt.go(never::recv); // a real deadlock: the monitor calls the handler, which throws
-                assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().monitorErrors() >= 1),
+                assertTrue(Await.holds(() -> rt.stats().monitorErrors() >= 1, Duration.ofSeconds(20)),
                         () -> "the failure was not counted; handler calls " + handlerCalls.get() + "; " + rt.stats());
                 long ticks = rt.stats().sysmonTicks();
-                assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().sysmonTicks() > ticks + 2),
+                assertTrue(Await.holds(() -> rt.stats().sysmonTicks() > ticks + 2, Duration.ofSeconds(20)),
                         () -> "the monitor stopped ticking after the failure: " + rt.stats());
                 // Still at work: a CPU loop that never yields gets a preemption request.
                 AtomicBoolean stop = new AtomicBoolean();
@@ -129,7 +129,7 @@ class MonitorReliabilityTest {
                     hogDone.countDown();
                 });
                 try {
-                    assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().preemptRequests() > requests),
+                    assertTrue(Await.holds(() -> rt.stats().preemptRequests() > requests, Duration.ofSeconds(20)),
                             () -> "no preemption request after the failure: " + rt.stats());
                 } finally {
                     stop.set(true);

@@ -7,6 +7,7 @@ import io.gmp4j.runtime.GoRuntime;
 import io.gmp4j.runtime.RuntimeStats;
 import io.gmp4j.runtime.Select;
 import io.gmp4j.runtime.Timer;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -46,19 +46,6 @@ class SysmonTest {
 
     @TempDir
     Path tmp;
-
-    /** Polls until the condition holds or the deadline passes. */
-    static boolean eventually(Duration within, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        CountDownLatch never = new CountDownLatch(1);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            never.await(1, TimeUnit.MILLISECONDS); // pacing only: the condition is what we wait for
-        }
-        return true;
-    }
 
     static String dump(GoRuntime rt) {
         StringBuilder sb = new StringBuilder();
@@ -80,7 +67,7 @@ class SysmonTest {
                 done.countDown();
             });
             long t0 = rt.stats().sysmonTicks();
-            assertTrue(eventually(Duration.ofSeconds(10), () -> rt.stats().sysmonTicks() >= t0 + 20),
+            assertTrue(Await.holds(() -> rt.stats().sysmonTicks() >= t0 + 20, Duration.ofSeconds(10)),
                     "sysmon ticks: " + rt.stats().sysmonTicks());
             stop.set(true);
             assertTrue(done.await(10, TimeUnit.SECONDS));
@@ -518,7 +505,8 @@ class SysmonTest {
             Wave w1 = runBlockingWave(rt, n);
             assertTrue(w1.peakThreads <= n + 2 + 2, "machines: " + w1.peakThreads + " for " + n
                     + " blocking syscalls on 2 processors");
-            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().idleThreads() >= 1));
+            Await.until(() -> rt.stats().idleThreads() >= 1, Duration.ofSeconds(20),
+                    () -> "a machine is idle: " + rt.stats());
             int after1 = rt.stats().threads();
             Wave w2 = runBlockingWave(rt, n);
             int created = rt.stats().threads() - after1;
@@ -564,7 +552,7 @@ class SysmonTest {
     void schedtraceLinesHaveGosFormat() throws Exception {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         try (GoRuntime rt = GoRuntime.builder().maxProcs(3).schedtrace(Duration.ofMillis(5)).traceOutput(out::add).build()) {
-            assertTrue(eventually(Duration.ofSeconds(10), () -> out.size() >= 3), "trace lines: " + out);
+            assertTrue(Await.holds(() -> out.size() >= 3, Duration.ofSeconds(10)), "trace lines: " + out);
         }
         List<String> lines = new ArrayList<>(out);
         long last = -1;
@@ -584,7 +572,7 @@ class SysmonTest {
         List<String> out = Collections.synchronizedList(new ArrayList<>());
         System.setProperty("gmp4j.schedtrace", "5");
         try (GoRuntime rt = GoRuntime.builder().maxProcs(2).traceOutput(out::add).build()) {
-            assertTrue(eventually(Duration.ofSeconds(10), () -> out.size() >= 2), "trace lines: " + out);
+            assertTrue(Await.holds(() -> out.size() >= 2, Duration.ofSeconds(10)), "trace lines: " + out);
         } finally {
             System.clearProperty("gmp4j.schedtrace");
         }
@@ -599,11 +587,11 @@ class SysmonTest {
                 .traceOutput(out::add).deadlockHandler(DeadlockHandler.OFF).build()) {
             Thread g = rt.go(never::recv);
             String want = "  G" + g.threadId() + ": status=4(chan receive) m=nil lockedm=nil";
-            assertTrue(eventually(Duration.ofSeconds(10), () -> {
+            assertTrue(Await.holds(() -> {
                 synchronized (out) {
                     return out.stream().anyMatch(b -> b.lines().anyMatch(want::equals));
                 }
-            }), "no line '" + want + "' in " + out);
+            }, Duration.ofSeconds(10)), "no line '" + want + "' in " + out);
             never.close();
         }
         String block;
@@ -655,7 +643,7 @@ class SysmonTest {
                 a.close();
                 c.close();
             }
-            assertTrue(eventually(Duration.ofSeconds(20), () -> rt.numGoroutine() == 0),
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, Duration.ofSeconds(20)),
                     () -> "goroutines left after unblocking: " + rt.stats() + "\n" + dump(rt));
         }
     }
@@ -686,7 +674,7 @@ class SysmonTest {
             } finally {
                 never.close();
             }
-            assertTrue(eventually(Duration.ofSeconds(60), () -> rt.numGoroutine() == 0), () -> "goroutines left: "
+            assertTrue(Await.holds(() -> rt.numGoroutine() == 0, Duration.ofSeconds(60)), () -> "goroutines left: "
                     + rt.stats());
         }
     }
@@ -742,7 +730,8 @@ class SysmonTest {
                 // Both goroutines are parked (one in the JDK's socket poller, one on a channel)
                 // and no timer is pending: let the monitor look a few times.
                 long ticks = rt.stats().sysmonTicks();
-                assertTrue(eventually(Duration.ofSeconds(20), () -> rt.stats().sysmonTicks() >= ticks + 3));
+                Await.until(() -> rt.stats().sysmonTicks() >= ticks + 3, Duration.ofSeconds(20),
+                        () -> "the monitor has ticked 3 more times: " + rt.stats());
                 assertNull(reports.poll(), "a goroutine waiting on a socket can still wake the other");
                 try (Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
                      OutputStream os = client.getOutputStream()) {

@@ -17,6 +17,7 @@ import io.gmp4j.runtime.Select;
 import io.gmp4j.runtime.Ticker;
 import io.gmp4j.runtime.Timer;
 import io.gmp4j.runtime.spi.SchedulerProvider;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -74,6 +75,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 public abstract class SchedulerTck {
     /** How long a check waits for something that should happen at once. */
     private static final long STEP_SECONDS = 20;
+    private static final Duration STEP = Duration.ofSeconds(STEP_SECONDS);
 
     /** Behaviour a provider may offer and must declare for its check to run. */
     public enum Capability {
@@ -177,10 +179,6 @@ public abstract class SchedulerTck {
         return new Held(rt);
     }
 
-    private static void await(CountDownLatch latch, String what) throws InterruptedException {
-        assertTrue(latch.await(STEP_SECONDS, TimeUnit.SECONDS), what + " did not happen within " + STEP_SECONDS + " s");
-    }
-
     /** Receives from {@code ch} (on any thread), bounded by the kit's step. */
     private static <T> T recv(Chan<T> ch, String what) {
         Timer t = Timer.newTimer(Duration.ofSeconds(STEP_SECONDS));
@@ -209,7 +207,7 @@ public abstract class SchedulerTck {
         try (Held held = hold(build(Math.max(2, Runtime.getRuntime().availableProcessors())))) {
             GoRuntime rt = held.rt();
             rt.go(() -> spawnRange(ran, all, 0, n));
-            await(all, n + " goroutines");
+            Await.latch(all, STEP, n + " goroutines");
         }
         for (int i = 0; i < n; i++) {
             assertEquals(1, ran.get(i), "goroutine " + i + " ran " + ran.get(i) + " times");
@@ -246,7 +244,7 @@ public abstract class SchedulerTck {
             for (int i = 0; i < 1000; i++) {
                 rt.go(done::countDown);
             }
-            await(done, "1,000 goroutines");
+            Await.latch(done, STEP, "1,000 goroutines");
         } finally {
             hold(rt).close();
         }
@@ -314,10 +312,10 @@ public abstract class SchedulerTck {
                 wakes.incrementAndGet();
                 woken.countDown();
             });
-            await(parked, "the goroutine's start");
+            Await.latch(parked, STEP, "the goroutine's start");
             go.set(true);
             LockSupport.unpark(g);                                // from a platform thread
-            await(woken, "unpark from a platform thread");
+            Await.latch(woken, STEP, "unpark from a platform thread");
 
             CountDownLatch pong = new CountDownLatch(1);
             AtomicReference<Boolean> flag = new AtomicReference<>(false);
@@ -331,7 +329,7 @@ public abstract class SchedulerTck {
                 flag.set(true);
                 LockSupport.unpark(waiter);
             });
-            await(pong, "unpark from a goroutine");
+            Await.latch(pong, STEP, "unpark from a goroutine");
             assertEquals(1, wakes.get());
         }
     }
@@ -354,7 +352,7 @@ public abstract class SchedulerTck {
                 }
                 done.countDown();
             });
-            await(done, "the yielding goroutine seeing the other one's write");
+            Await.latch(done, STEP, "the yielding goroutine seeing the other one's write");
         }
     }
 
@@ -562,18 +560,17 @@ public abstract class SchedulerTck {
             Chan<Integer> never = Chan.make();
             CountDownLatch started = new CountDownLatch(1);
             rt.go(() -> waitInRecv(started, never));
-            await(started, "the goroutine's start");
-            String dump = "";
+            Await.latch(started, STEP, "the goroutine's start");
             // Bounded polling until it has parked in the receive (after the latch it still runs
             // for a moment: a dump then shows it runnable, inside waitInRecv).
-            for (int i = 0; i < 2_000 && !dump.contains("chan receive"); i++) {
+            String[] last = {""};
+            Await.holds(() -> {
                 StringBuilder sb = new StringBuilder();
                 rt.dumpGoroutines(sb);
-                dump = sb.toString();
-                if (!dump.contains("chan receive")) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-                }
-            }
+                last[0] = sb.toString();
+                return last[0].contains("chan receive");
+            }, STEP);
+            String dump = last[0];
             assertTrue(dump.contains("chan receive"), "no wait reason in the dump:\n" + dump);
             assertTrue(dump.contains("waitInRecv"), "no stack in the dump:\n" + dump);
             never.close();
@@ -605,7 +602,7 @@ public abstract class SchedulerTck {
             assumeTrue(rt.monitorName().isPresent(), "no system monitor on the module path");
             Chan<Integer> never = Chan.make();
             rt.go(never::recv);
-            await(reported, "the deadlock report");
+            Await.latch(reported, STEP, "the deadlock report");
             assertTrue(report.get().contains("all goroutines are asleep"), report.get());
         } finally {
             rt.shutdownNow();
@@ -636,11 +633,11 @@ public abstract class SchedulerTck {
                 blockedEnded.countDown();
             }
         });
-        await(blockedStarted, "the goroutine's start");
+        Await.latch(blockedStarted, STEP, "the goroutine's start");
         assertFalse(rt.close(Duration.ofMillis(50)), "close(50 ms) with a goroutine blocked for ever");
         assertThrows(RejectedExecutionException.class, () -> rt.go(() -> {}), "go after close");
         assertTrue(rt.shutdownNow() >= 1, "shutdownNow interrupted nobody");
-        await(blockedEnded, "the interrupted goroutine's end");
+        Await.latch(blockedEnded, STEP, "the interrupted goroutine's end");
         assertInstanceOf(GoInterruptedException.class, blockedEnd.get());
         assertTrue(rt.close(Duration.ofSeconds(STEP_SECONDS)), "close after shutdownNow");
 
@@ -652,7 +649,7 @@ public abstract class SchedulerTck {
             Go.sleep(Duration.ofMillis(50));
             finished.incrementAndGet();
         });
-        await(started, "the goroutine's start");
+        Await.latch(started, STEP, "the goroutine's start");
         assertTrue(rt2.close(Duration.ofSeconds(STEP_SECONDS)), "close with a goroutine that ends in 50 ms");
         assertEquals(1, finished.get(), "close returned before the running goroutine ended");
     }
@@ -702,7 +699,7 @@ public abstract class SchedulerTck {
                     out.send(seen);
                 });
             }
-            await(both, "both goroutines in their scopes");
+            Await.latch(both, STEP, "both goroutines in their scopes");
             String a = recv(out, "first result");
             String b = recv(out, "second result");
             assertEquals(Set.of("g0:0", "g1:1"), Set.of(a, b));
@@ -742,7 +739,7 @@ public abstract class SchedulerTck {
                     done.countDown();
                 });
             }
-            await(done, "16 goroutines");
+            Await.latch(done, STEP, "16 goroutines");
             assertTrue(most.get() <= procs, most.get() + " goroutines ran at once with maxProcs " + procs);
         }
     }
@@ -775,9 +772,9 @@ public abstract class SchedulerTck {
                     Thread.onSpinWait();                           // never yields
                 }
             });
-            await(hogging, "the hog's start");
+            Await.latch(hogging, STEP, "the hog's start");
             try {
-                await(woke, "the sleeper's wake-up while another goroutine holds the only processor");
+                Await.latch(woke, STEP, "the sleeper's wake-up while another goroutine holds the only processor");
             } finally {
                 stop.set(true);
             }
