@@ -9,6 +9,7 @@ import io.gmp4j.runtime.spi.SchedulerStats;
 import io.gmp4j.runtime.spi.SchedulerTimers;
 import io.gmp4j.runtime.spi.TimerHeaps;
 import io.gmp4j.runtime.spi.VirtualThreads;
+import io.gmp4j.tck.fixtures.Await;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -195,12 +196,10 @@ class CarrierSeamTest {
             });
             asleep.recv();
             try {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (provider.last.heaps != null && provider.last.heaps.size(0) == 0 && !woke.isDone() && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
                 assertTrue(provider.last.heaps != null, "the runtime attached its heaps");
-                assertTrue(provider.last.heaps.size(0) == 1 || woke.isDone(), "the sleep's timer went into the scheduler's heap");
+                TimerHeaps heaps = provider.last.heaps;
+                assertTrue(Await.holds(() -> heaps.size(0) == 1 || woke.isDone(), Duration.ofSeconds(10)),
+                        "the sleep's timer went into the scheduler's heap");
                 woke.get(10, TimeUnit.SECONDS);
                 assertEquals(0, provider.last.heaps.size(0), "the timer fired from the scheduler's loop");
                 assertFalse(Thread.getAllStackTraces().keySet().stream().anyMatch(th -> th.getName().startsWith("gmp4j-timers-one-carrier")),
