@@ -69,7 +69,7 @@ import java.util.concurrent.locks.LockSupport;
  *       processor during and after the hand-off (it reads RUNNING, then pushes: one push in
  *       flight at most); such goroutines are moved to the global queue by the old machine
  *       ({@link #dropRetired}, when it next enters its scheduler) or by the monitor's sweep of
- *       {@link #retired} processors, every cycle ({@link #runOverdueTimers}), whichever comes
+ *       {@link #retired} processors, every cycle ({@link #sweepRetired}), whichever comes
  *       first; both only consume, so they may race.</li>
  *   <li>Timers do not move with a hand-off: the runtime keeps one heap per processor id
  *       ({@link Timers}), and the replacement has the retired processor's id, so a timer the old
@@ -85,19 +85,24 @@ import java.util.concurrent.locks.LockSupport;
  *       another machine ({@link #mstart}'s finally).</li>
  * </ul>
  *
+ * <p><b>Layout</b>, by section banner: goroutine creation; readying (placement); the local and
+ * the global run queue; processors and machines (idle lists, {@code acquirep}/{@code releasep},
+ * {@code wakep}, {@code startm}, {@code stopm}, spinning); the schedule loop ({@code mstart},
+ * {@code execute}, {@code findRunnable} and its helpers: one piece, as Go's
+ * {@code schedule} is); work stealing; timers and the timer waiter; the network poller;
+ * preemption; syscalls; the hand-off of retired processors; the monitor's view
+ * ({@link MonitorView}, what {@link #monitored()} returns); lifecycle; observability; helpers
+ * for tests.
+ *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
  * {@code usleep(3)}); without a poller (before the runtime's first network use, or without the
  * netpoll module) one idle machine waits for the earliest timer with a timed park; a poller's
  * blocking wait has Go's millisecond granularity.
  */
-public final class GmpScheduler implements Scheduler, MonitoredScheduler {
+public final class GmpScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
     private static final VarHandle ALLP = MethodHandles.arrayElementVarHandle(Processor[].class);
-    /**
-     * Preemption requests not yet honoured, in every gmp runtime of the JVM: the runtime calls
-     * that honour requests read this one field and look further only when it is non-zero.
-     */
     /** Timers overdue by this much are run by the monitor: nobody else is serving them. */
     private static final long OVERDUE_NANOS = 1_000_000;
     /** Go's stealTries. */
@@ -199,6 +204,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private final AtomicLong machineCapHits = new AtomicLong();
     /** Go's sched.sysmonwait: the monitor sleeps until a processor becomes busy. */
     private volatile Thread monitorSleeper;
+    /** What {@link #monitored()} returns: the one view the system monitor drives. */
+    private final MonitorView monitorView = new MonitorView();
 
     GmpScheduler(SchedulerConfig config, String threadNamePrefix) {
         JdkAccess.require();
@@ -1499,115 +1506,13 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         wakep();
     }
 
-    // ---------------------------------------------------------------- the monitor's view (Go's sysmon)
-
-    @Override
-    public MonitoredScheduler monitored() {
-        return this;
-    }
-
-    @Override
-    public int maxProcs() {
-        return maxProcs;
-    }
-
-    @Override
-    public int maxMachines() {
-        return maxMachines;
-    }
-
-    @Override
-    public int status(int id) {
-        int st = proc(id).status;
-        return switch (st) {
-            case Processor.IDLE -> STATUS_IDLE;
-            case Processor.SYSCALL -> STATUS_SYSCALL;
-            default -> STATUS_RUNNING; // RETIRED only for the instant before the slot is replaced
-        };
-    }
-
-    @Override
-    public long schedtick(int id) {
-        return proc(id).schedtick();
-    }
-
-    @Override
-    public long syscalltick(int id) {
-        return proc(id).syscalltick();
-    }
-
-    @Override
-    public boolean runqEmpty(int id) {
-        return proc(id).runqEmpty();
-    }
-
-    @Override
-    public int idleProcs() {
-        return npidle.get();
-    }
-
-    @Override
-    public int spinningMachines() {
-        return nmspinning.get();
-    }
-
-    @Override
-    public long globalRunQueue() {
-        return runqSize;
-    }
-
-    @Override
-    public boolean preempt(int id) {
-        Processor p = proc(id);
-        Machine m = p.m;
-        G g = m == null ? null : m.curg;
-        if (p.status != Processor.RUNNING || g == null) {
-            return false; // Go's preemptone: no M, or no user goroutine running
-        }
-        if (p.requestPreempt()) {
-            Preemption.requested();
-        }
-        preemptRequests.incrementAndGet();
-        if (jfrStarted()) {
-            PreemptEvent e = new PreemptEvent();
-            if (e.shouldCommit()) {
-                e.processor = id;
-                e.goroutine = g.thread == null ? -1 : g.thread.threadId();
-                e.commit();
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean retakeSyscall(int id, long syscalltick) {
-        Processor p = proc(id);
-        if (p.status != Processor.SYSCALL || p.syscalltick() != syscalltick) {
-            return false;
-        }
-        if (!canHandOff() || !p.casStatus(Processor.SYSCALL, Processor.RETIRED)) {
-            return false;
-        }
-        handoffRetired(p, "syscall");
-        return true;
-    }
-
-    @Override
-    public boolean retakeRunning(int id, long schedtick) {
-        Processor p = proc(id);
-        Machine m = p.m;
-        if (p.status != Processor.RUNNING || p.schedtick() != schedtick || m == null || m.curg == null) {
-            return false; // moved on, or the machine is in its scheduler, not in a goroutine
-        }
-        if (!canHandOff() || !p.casStatus(Processor.RUNNING, Processor.RETIRED)) {
-            return false;
-        }
-        handoffRetired(p, "held");
-        return true;
-    }
-
-    @Override
-    public long runOverdueTimers(long now) {
+    /**
+     * The monitor's sweep, every cycle ({@link MonitorView#runOverdueTimers}): moves to the
+     * global queue what the old machines of retired processors pushed into them after the
+     * hand-off, and forgets the processors their old machines have let go of
+     * ({@link #dropRetired}). It only consumes, so it may race with {@code dropRetired}.
+     */
+    private void sweepRetired() {
         // Goroutines the old machines of retired processors queued after the hand-off.
         for (Processor old : retired) {
             if (old.released) {
@@ -1617,81 +1522,201 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 moveToGlobal(old);
             }
         }
-        // Timers overdue by a millisecond have no machine serving them (their processor is held
-        // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
-        // goes to the global queue. Timers live on the runtime clock (RuntimeTimer.nanotime),
-        // whose origin differs from System.nanoTime's: convert at the boundary.
-        long rtNow = RuntimeTimer.nanotime();
-        long next = RuntimeTimer.NONE;
-        for (int i = 0; i < maxProcs; i++) {
-            long when = heaps.wakeTime(i);
-            if (when != TimerHeaps.NONE && when <= rtNow - OVERDUE_NANOS) {
-                heaps.run(i, rtNow);
-                when = heaps.wakeTime(i);
-            }
-            next = Math.min(next, when);
-        }
-        if (next == RuntimeTimer.NONE) {
-            return Long.MAX_VALUE;
-        }
-        long in = next - rtNow;
-        long at = now + in;
-        return in > 0 && at < now ? Long.MAX_VALUE : at; // saturated (Long.MAX_VALUE - now overflows for now < 0)
     }
 
-    @Override
-    public int pollNetworkIfStale(long now) {
-        Poller np = poller;
-        if (np == null || !np.hasWaiters()) {
-            return 0; // no poller, or nobody waits
-        }
-        if (timerWaiter.get() != null) {
-            np.monitorTick(); // a machine blocks in the poller (lastpoll == 0): it polls, unless stuck
-            return 0;
-        }
-        long rtNow = RuntimeTimer.nanotime();
-        long last = lastpoll.get();
-        if (last + NETPOLL_STALE_NANOS > rtNow || !lastpoll.compareAndSet(last, Math.max(1, rtNow))) {
-            return 0;
-        }
-        injectorLock.lock();
-        try {
-            ArrayList<G> list = injectorList;
-            list.clear();
-            injector = Thread.currentThread();
-            try {
-                np.poll(0, LockSupport::unpark);
-            } finally {
-                injector = null;
-            }
-            int n = list.size();
-            netpolled.addAndGet(n);
-            injectglist(null, list, 0);
-            list.clear();
-            return n;
-        } finally {
-            injectorLock.unlock();
-        }
-    }
+    // ---------------------------------------------------------------- the monitor's view (Go's sysmon)
 
     @Override
-    public boolean sleepWhileIdle(long nanos) {
-        Thread self = Thread.currentThread();
-        lock.lock();
-        try {
-            if (npidle.get() != maxProcs || terminating) {
+    public MonitoredScheduler monitored() {
+        return monitorView;
+    }
+
+    /**
+     * The {@link MonitoredScheduler} view ({@link #monitored()}): what Go's sysmon reads of
+     * {@code allp} and {@code sched} (racy snapshots) and does to them (preemption requests,
+     * retakes, overdue timers, the stale network poll, the deep sleep). Only the monitor's
+     * thread calls it; every action re-validates under the scheduler's own synchronization.
+     */
+    private final class MonitorView implements MonitoredScheduler {
+        @Override
+        public int maxProcs() {
+            return maxProcs;
+        }
+
+        @Override
+        public int maxMachines() {
+            return maxMachines;
+        }
+
+        @Override
+        public int status(int id) {
+            int st = proc(id).status;
+            return switch (st) {
+                case Processor.IDLE -> STATUS_IDLE;
+                case Processor.SYSCALL -> STATUS_SYSCALL;
+                default -> STATUS_RUNNING; // RETIRED only for the instant before the slot is replaced
+            };
+        }
+
+        @Override
+        public long schedtick(int id) {
+            return proc(id).schedtick();
+        }
+
+        @Override
+        public long syscalltick(int id) {
+            return proc(id).syscalltick();
+        }
+
+        @Override
+        public boolean runqEmpty(int id) {
+            return proc(id).runqEmpty();
+        }
+
+        @Override
+        public int idleProcs() {
+            return npidle.get();
+        }
+
+        @Override
+        public int spinningMachines() {
+            return nmspinning.get();
+        }
+
+        @Override
+        public long globalRunQueue() {
+            return runqSize;
+        }
+
+        @Override
+        public boolean preempt(int id) {
+            Processor p = proc(id);
+            Machine m = p.m;
+            G g = m == null ? null : m.curg;
+            if (p.status != Processor.RUNNING || g == null) {
+                return false; // Go's preemptone: no M, or no user goroutine running
+            }
+            if (p.requestPreempt()) {
+                Preemption.requested();
+            }
+            preemptRequests.incrementAndGet();
+            if (jfrStarted()) {
+                PreemptEvent e = new PreemptEvent();
+                if (e.shouldCommit()) {
+                    e.processor = id;
+                    e.goroutine = g.thread == null ? -1 : g.thread.threadId();
+                    e.commit();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean retakeSyscall(int id, long syscalltick) {
+            Processor p = proc(id);
+            if (p.status != Processor.SYSCALL || p.syscalltick() != syscalltick) {
                 return false;
             }
-            monitorSleeper = self; // Go's sysmonwait; acquirep unparks it
-        } finally {
-            lock.unlock();
+            if (!canHandOff() || !p.casStatus(Processor.SYSCALL, Processor.RETIRED)) {
+                return false;
+            }
+            handoffRetired(p, "syscall");
+            return true;
         }
-        try {
-            LockSupport.parkNanos(this, nanos);
-        } finally {
-            monitorSleeper = null;
+
+        @Override
+        public boolean retakeRunning(int id, long schedtick) {
+            Processor p = proc(id);
+            Machine m = p.m;
+            if (p.status != Processor.RUNNING || p.schedtick() != schedtick || m == null || m.curg == null) {
+                return false; // moved on, or the machine is in its scheduler, not in a goroutine
+            }
+            if (!canHandOff() || !p.casStatus(Processor.RUNNING, Processor.RETIRED)) {
+                return false;
+            }
+            handoffRetired(p, "held");
+            return true;
         }
-        return true;
+
+        @Override
+        public long runOverdueTimers(long now) {
+            sweepRetired();
+            // Timers overdue by a millisecond have no machine serving them (their processor is held
+            // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
+            // goes to the global queue. Timers live on the runtime clock (RuntimeTimer.nanotime),
+            // whose origin differs from System.nanoTime's: convert at the boundary.
+            long rtNow = RuntimeTimer.nanotime();
+            long next = RuntimeTimer.NONE;
+            for (int i = 0; i < maxProcs; i++) {
+                long when = heaps.wakeTime(i);
+                if (when != TimerHeaps.NONE && when <= rtNow - OVERDUE_NANOS) {
+                    heaps.run(i, rtNow);
+                    when = heaps.wakeTime(i);
+                }
+                next = Math.min(next, when);
+            }
+            if (next == RuntimeTimer.NONE) {
+                return Long.MAX_VALUE;
+            }
+            long in = next - rtNow;
+            long at = now + in;
+            return in > 0 && at < now ? Long.MAX_VALUE : at; // saturated (Long.MAX_VALUE - now overflows for now < 0)
+        }
+
+        @Override
+        public int pollNetworkIfStale(long now) {
+            Poller np = poller;
+            if (np == null || !np.hasWaiters()) {
+                return 0; // no poller, or nobody waits
+            }
+            if (timerWaiter.get() != null) {
+                np.monitorTick(); // a machine blocks in the poller (lastpoll == 0): it polls, unless stuck
+                return 0;
+            }
+            long rtNow = RuntimeTimer.nanotime();
+            long last = lastpoll.get();
+            if (last + NETPOLL_STALE_NANOS > rtNow || !lastpoll.compareAndSet(last, Math.max(1, rtNow))) {
+                return 0;
+            }
+            injectorLock.lock();
+            try {
+                ArrayList<G> list = injectorList;
+                list.clear();
+                injector = Thread.currentThread();
+                try {
+                    np.poll(0, LockSupport::unpark);
+                } finally {
+                    injector = null;
+                }
+                int n = list.size();
+                netpolled.addAndGet(n);
+                injectglist(null, list, 0);
+                list.clear();
+                return n;
+            } finally {
+                injectorLock.unlock();
+            }
+        }
+
+        @Override
+        public boolean sleepWhileIdle(long nanos) {
+            Thread self = Thread.currentThread();
+            lock.lock();
+            try {
+                if (npidle.get() != maxProcs || terminating) {
+                    return false;
+                }
+                monitorSleeper = self; // Go's sysmonwait; acquirep unparks it
+            } finally {
+                lock.unlock();
+            }
+            try {
+                LockSupport.parkNanos(GmpScheduler.this, nanos);
+            } finally {
+                monitorSleeper = null;
+            }
+            return true;
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -1785,7 +1810,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     }
 
     /** Goroutines made runnable by network polls so far. */
-    public long netpolled() {
+    long netpolled() {
         return netpolled.get();
     }
 
