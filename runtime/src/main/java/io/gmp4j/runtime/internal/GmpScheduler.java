@@ -69,7 +69,7 @@ import java.util.concurrent.locks.LockSupport;
  *       processor during and after the hand-off (it reads RUNNING, then pushes: one push in
  *       flight at most); such goroutines are moved to the global queue by the old machine
  *       ({@link #dropRetired}, when it next enters its scheduler) or by the monitor's sweep of
- *       {@link #retired} processors, every cycle ({@link #runOverdueTimers}), whichever comes
+ *       {@link #retired} processors, every cycle ({@link #sweepRetired}), whichever comes
  *       first; both only consume, so they may race.</li>
  *   <li>Timers do not move with a hand-off: the runtime keeps one heap per processor id
  *       ({@link Timers}), and the replacement has the retired processor's id, so a timer the old
@@ -85,19 +85,24 @@ import java.util.concurrent.locks.LockSupport;
  *       another machine ({@link #mstart}'s finally).</li>
  * </ul>
  *
+ * <p><b>Layout</b>, by section banner: goroutine creation; readying (placement); the local and
+ * the global run queue; processors and machines (idle lists, {@code acquirep}/{@code releasep},
+ * {@code wakep}, {@code startm}, {@code stopm}, spinning); the schedule loop ({@code mstart},
+ * {@code execute}, {@code findRunnable} and its helpers: one piece, as Go's
+ * {@code schedule} is); work stealing; timers and the timer waiter; the network poller;
+ * preemption; syscalls; the hand-off of retired processors; the monitor's view
+ * ({@link MonitorView}, what {@link #monitored()} returns); lifecycle; observability; helpers
+ * for tests.
+ *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
  * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
  * {@code usleep(3)}); without a poller (before the runtime's first network use, or without the
  * netpoll module) one idle machine waits for the earliest timer with a timed park; a poller's
  * blocking wait has Go's millisecond granularity.
  */
-public final class GmpScheduler implements Scheduler, MonitoredScheduler {
+public final class GmpScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger("io.gmp4j.runtime");
     private static final VarHandle ALLP = MethodHandles.arrayElementVarHandle(Processor[].class);
-    /**
-     * Preemption requests not yet honoured, in every gmp runtime of the JVM: the runtime calls
-     * that honour requests read this one field and look further only when it is non-zero.
-     */
     /** Timers overdue by this much are run by the monitor: nobody else is serving them. */
     private static final long OVERDUE_NANOS = 1_000_000;
     /** Go's stealTries. */
@@ -199,6 +204,8 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     private final AtomicLong machineCapHits = new AtomicLong();
     /** Go's sched.sysmonwait: the monitor sleeps until a processor becomes busy. */
     private volatile Thread monitorSleeper;
+    /** What {@link #monitored()} returns: the one view the system monitor drives. */
+    private final MonitorView monitorView = new MonitorView();
 
     GmpScheduler(SchedulerConfig config, String threadNamePrefix) {
         JdkAccess.require();
@@ -246,6 +253,12 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         g.thread = t;
         g.cont = JdkAccess.runContinuation(t);
         return t;
+    }
+
+    /** Every goroutine runs on a {@link Machine}, a {@link io.gmp4j.runtime.spi.Carrier} of this scheduler. */
+    @Override
+    public boolean runsOnCarriers() {
+        return true;
     }
 
     // ---------------------------------------------------------------- readying (placement)
@@ -401,7 +414,12 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         return g;
     }
 
-    // ---------------------------------------------------------------- idle processors and machines
+    // ---------------------------------------------------------------- processors and machines
+
+    /** The processor in slot i now. */
+    private Processor proc(int i) {
+        return (Processor) ALLP.getAcquire(allp, i);
+    }
 
     /** Go's pidleput. Lock held; p has an empty run queue and is IDLE (released or fresh). */
     private void pidleput(Processor p) {
@@ -465,38 +483,6 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         p.m = null;
         m.p = null;
         return p;
-    }
-
-    /**
-     * The monitor retired m's processor: move what this machine (its only producer) queued
-     * there to the global queue, and let go of it. On m's OS thread only.
-     */
-    private void dropRetired(Machine m, Processor p) {
-        if (p.status != Processor.RETIRED) {
-            throw new InternalError("runtime: dropRetired " + p + " status " + Processor.statusName(p.status));
-        }
-        if (p.clearPreempt()) {
-            Preemption.withdrawn();
-        }
-        m.p = null;
-        p.m = null;
-        moveToGlobal(p);
-        p.released = true;
-    }
-
-    /** Moves every goroutine queued on p to the global queue and wakes a processor for them. */
-    private void moveToGlobal(Processor p) {
-        G[] batch = p.drainAll();
-        if (batch.length == 0) {
-            return;
-        }
-        lock.lock();
-        try {
-            globrunqputbatch(batch);
-        } finally {
-            lock.unlock();
-        }
-        wakep();
     }
 
     /**
@@ -918,7 +904,147 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
     }
 
-    // ---------------------------------------------------------------- timers
+    // ---------------------------------------------------------------- work stealing
+
+    /** Go's checkRunqsNoP: an idle processor to go after a busy one's local work, or null. */
+    private Processor checkRunqsNoP() {
+        for (int i = 0; i < maxProcs; i++) {
+            Processor victim = proc(i);
+            if (victim.status != Processor.IDLE && !victim.runqEmpty()) {
+                lock.lock();
+                try {
+                    return pidlegetSpinning();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Go's stealWork: four passes over all other processors in a random order (coprime
+     * stride); runnext only on the last pass.
+     */
+    private G stealWork(Machine m, Processor p) {
+        int count = maxProcs;
+        if (count == 1) {
+            return null;
+        }
+        for (int i = 0; i < STEAL_TRIES; i++) {
+            boolean stealRunNext = i == STEAL_TRIES - 1;
+            int r = m.fastrand() & Integer.MAX_VALUE;
+            int pos = r % count;
+            int inc = coprimes[(r / count) % coprimes.length];
+            for (int j = 0; j < count; j++, pos = (pos + inc) % count) {
+                Processor victim = proc(pos);
+                if (victim == p) {
+                    continue;
+                }
+                // Go: on the last pass, run the other processor's due timers (idle ones too);
+                // goroutines they ready land on our processor.
+                if (stealRunNext && heaps.wakeTime(victim.id) != TimerHeaps.NONE) {
+                    heaps.run(victim.id, RuntimeTimer.nanotime());
+                    // Timers fired, or the heap lock's release unparked a goroutine waiting
+                    // for it: either lands in our queue (see findRunnable's final check).
+                    G g = runqget(m, p);
+                    if (g != null) {
+                        return g;
+                    }
+                }
+                if (victim.status == Processor.IDLE) {
+                    continue;
+                }
+                G g = p.runqsteal(victim, stealRunNext);
+                if (g != null) {
+                    steals.addAndGet(p.lastStolen);
+                    if (jfrStarted()) {
+                        commitSteal(p, victim);
+                    }
+                    return g;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}).
+     * Committed on the machine's thread, which also carries goroutines: see
+     * {@link CarrierEventWriter} for why it first prepares the thread's event writer.
+     */
+    private static void commitSteal(Processor p, Processor victim) {
+        StealEvent e = new StealEvent();
+        if (e.shouldCommit()) {
+            e.thief = p.id;
+            e.victim = victim.id;
+            e.count = p.lastStolen;
+            CarrierEventWriter.prepare();
+            e.commit();
+        }
+    }
+
+    /** Go's stealOrder.reset: the numbers in [1, n] coprime with n. */
+    static int[] coprimes(int n) {
+        List<Integer> list = new ArrayList<>();
+        for (int x = 1; x <= n; x++) {
+            if (gcd(x, n) == 1) {
+                list.add(x);
+            }
+        }
+        return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int gcd(int a, int b) {
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
+    }
+
+    // ---------------------------------------------------------------- timers and the timer waiter
+
+    @Override
+    public SchedulerTimers timers() {
+        return timerPart;
+    }
+
+    /**
+     * Go's per-P timers ({@link SchedulerTimers}): the runtime keeps one heap per processor; a
+     * timer goes into the heap of the processor running the caller, and the machines run them
+     * (findRunnable, the timer waiter, stealing, the monitor's overdue sweep).
+     */
+    private final class Timers implements SchedulerTimers {
+        @Override
+        public int heaps() {
+            return maxProcs;
+        }
+
+        @Override
+        public int heapForCaller() {
+            Thread carrier = JdkAccess.currentCarrierThread();
+            if (carrier instanceof Machine m && m.sched == GmpScheduler.this) {
+                Processor p = m.p;
+                if (p != null) {
+                    return p.id;
+                }
+            }
+            // Not on one of our processors (a platform thread): spread by thread.
+            return (int) (Thread.currentThread().threadId() % maxProcs);
+        }
+
+        @Override
+        public void earliestChanged(long when) {
+            wakeTimerWaiter(when);
+        }
+
+        @Override
+        public void attach(TimerHeaps h) {
+            heaps = h;
+        }
+    }
 
     /** Go's checkTimers: runs p's due timers; reads the clock only when p has any timer. */
     private void checkTimers(Processor p) {
@@ -945,11 +1071,6 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 heaps.run(i, now);
             }
         }
-    }
-
-    /** The processor in slot i now. */
-    private Processor proc(int i) {
-        return (Processor) ALLP.getAcquire(allp, i);
     }
 
     /**
@@ -1078,6 +1199,18 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     }
 
     /**
+     * A thread that is not one of our goroutines registered a network wait: if no machine polls
+     * or runs (every processor idle), start one; finding nothing else it becomes the blocking
+     * poller.
+     */
+    @Override
+    public void pollerNeeded() {
+        if (timerWaiter.get() == null && npidle.get() == maxProcs) {
+            wakep();
+        }
+    }
+
+    /**
      * Go's netpoll(0) in findRunnable: polls without blocking; returns the first goroutine
      * readied and injects the others (Go's injectglist), or null. m holds its processor.
      */
@@ -1159,173 +1292,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
     }
 
-    /**
-     * A thread that is not one of our goroutines registered a network wait: if no machine polls
-     * or runs (every processor idle), start one; finding nothing else it becomes the blocking
-     * poller.
-     */
-    @Override
-    public void pollerNeeded() {
-        if (timerWaiter.get() == null && npidle.get() == maxProcs) {
-            wakep();
-        }
-    }
-
-    /** Goroutines made runnable by network polls so far. */
-    public long netpolled() {
-        return netpolled.get();
-    }
-
-    @Override
-    public SchedulerTimers timers() {
-        return timerPart;
-    }
-
-    /**
-     * Go's per-P timers ({@link SchedulerTimers}): the runtime keeps one heap per processor; a
-     * timer goes into the heap of the processor running the caller, and the machines run them
-     * (findRunnable, the timer waiter, stealing, the monitor's overdue sweep).
-     */
-    private final class Timers implements SchedulerTimers {
-        @Override
-        public int heaps() {
-            return maxProcs;
-        }
-
-        @Override
-        public int heapForCaller() {
-            Thread carrier = JdkAccess.currentCarrierThread();
-            if (carrier instanceof Machine m && m.sched == GmpScheduler.this) {
-                Processor p = m.p;
-                if (p != null) {
-                    return p.id;
-                }
-            }
-            // Not on one of our processors (a platform thread): spread by thread.
-            return (int) (Thread.currentThread().threadId() % maxProcs);
-        }
-
-        @Override
-        public void earliestChanged(long when) {
-            wakeTimerWaiter(when);
-        }
-
-        @Override
-        public void attach(TimerHeaps h) {
-            heaps = h;
-        }
-    }
-
-    /** Go's checkRunqsNoP: an idle processor to go after a busy one's local work, or null. */
-    private Processor checkRunqsNoP() {
-        for (int i = 0; i < maxProcs; i++) {
-            Processor victim = proc(i);
-            if (victim.status != Processor.IDLE && !victim.runqEmpty()) {
-                lock.lock();
-                try {
-                    return pidlegetSpinning();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * Go's stealWork: four passes over all other processors in a random order (coprime
-     * stride); runnext only on the last pass.
-     */
-    private G stealWork(Machine m, Processor p) {
-        int count = maxProcs;
-        if (count == 1) {
-            return null;
-        }
-        for (int i = 0; i < STEAL_TRIES; i++) {
-            boolean stealRunNext = i == STEAL_TRIES - 1;
-            int r = m.fastrand() & Integer.MAX_VALUE;
-            int pos = r % count;
-            int inc = coprimes[(r / count) % coprimes.length];
-            for (int j = 0; j < count; j++, pos = (pos + inc) % count) {
-                Processor victim = proc(pos);
-                if (victim == p) {
-                    continue;
-                }
-                // Go: on the last pass, run the other processor's due timers (idle ones too);
-                // goroutines they ready land on our processor.
-                if (stealRunNext && heaps.wakeTime(victim.id) != TimerHeaps.NONE) {
-                    heaps.run(victim.id, RuntimeTimer.nanotime());
-                    // Timers fired, or the heap lock's release unparked a goroutine waiting
-                    // for it: either lands in our queue (see findRunnable's final check).
-                    G g = runqget(m, p);
-                    if (g != null) {
-                        return g;
-                    }
-                }
-                if (victim.status == Processor.IDLE) {
-                    continue;
-                }
-                G g = p.runqsteal(victim, stealRunNext);
-                if (g != null) {
-                    steals.addAndGet(p.lastStolen);
-                    if (jfrStarted()) {
-                        commitSteal(p, victim);
-                    }
-                    return g;
-                }
-            }
-        }
-        return null;
-    }
-
-    /**
-     * A JFR {@code io.gmp4j.Steal} event; only once JFR has started (see {@link #jfrStarted}).
-     * Committed on the machine's thread, which also carries goroutines: see
-     * {@link CarrierEventWriter} for why it first prepares the thread's event writer.
-     */
-    private static void commitSteal(Processor p, Processor victim) {
-        StealEvent e = new StealEvent();
-        if (e.shouldCommit()) {
-            e.thief = p.id;
-            e.victim = victim.id;
-            e.count = p.lastStolen;
-            CarrierEventWriter.prepare();
-            e.commit();
-        }
-    }
-
-    /**
-     * Whether JFR has started in this JVM. Until it has, no recording can want the scheduler's
-     * events, and creating the first event object would bootstrap JFR's metadata on the calling
-     * thread: 0.5–0.8 s measured here, during which a machine or the system monitor would do
-     * nothing else (the monitor stalled ~100 ms at its first preemption request in a fresh JVM).
-     * Once JFR runs, registering an event class costs about a millisecond.
-     */
-    static boolean jfrStarted() {
-        return FlightRecorder.isInitialized();
-    }
-
-    /** Go's stealOrder.reset: the numbers in [1, n] coprime with n. */
-    static int[] coprimes(int n) {
-        List<Integer> list = new ArrayList<>();
-        for (int x = 1; x <= n; x++) {
-            if (gcd(x, n) == 1) {
-                list.add(x);
-            }
-        }
-        return list.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    private static int gcd(int a, int b) {
-        while (b != 0) {
-            int t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
-    }
-
-    // ---------------------------------------------------------------- preemption and lifecycle
+    // ---------------------------------------------------------------- preemption
 
     @Override
     public void checkpoint() {
@@ -1423,112 +1390,7 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         return JdkAccess.currentCarrierThread() instanceof Machine m && m.sched == this ? m : null;
     }
 
-    // ---------------------------------------------------------------- the monitor's view (Go's sysmon)
-
-    @Override
-    public MonitoredScheduler monitored() {
-        return this;
-    }
-
-    @Override
-    public int maxProcs() {
-        return maxProcs;
-    }
-
-    @Override
-    public int maxMachines() {
-        return maxMachines;
-    }
-
-    @Override
-    public int status(int id) {
-        int st = proc(id).status;
-        return switch (st) {
-            case Processor.IDLE -> STATUS_IDLE;
-            case Processor.SYSCALL -> STATUS_SYSCALL;
-            default -> STATUS_RUNNING; // RETIRED only for the instant before the slot is replaced
-        };
-    }
-
-    @Override
-    public long schedtick(int id) {
-        return proc(id).schedtick();
-    }
-
-    @Override
-    public long syscalltick(int id) {
-        return proc(id).syscalltick();
-    }
-
-    @Override
-    public boolean runqEmpty(int id) {
-        return proc(id).runqEmpty();
-    }
-
-    @Override
-    public int idleProcs() {
-        return npidle.get();
-    }
-
-    @Override
-    public int spinningMachines() {
-        return nmspinning.get();
-    }
-
-    @Override
-    public long globalRunQueue() {
-        return runqSize;
-    }
-
-    @Override
-    public boolean preempt(int id) {
-        Processor p = proc(id);
-        Machine m = p.m;
-        G g = m == null ? null : m.curg;
-        if (p.status != Processor.RUNNING || g == null) {
-            return false; // Go's preemptone: no M, or no user goroutine running
-        }
-        if (p.requestPreempt()) {
-            Preemption.requested();
-        }
-        preemptRequests.incrementAndGet();
-        if (jfrStarted()) {
-            PreemptEvent e = new PreemptEvent();
-            if (e.shouldCommit()) {
-                e.processor = id;
-                e.goroutine = g.thread == null ? -1 : g.thread.threadId();
-                e.commit();
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean retakeSyscall(int id, long syscalltick) {
-        Processor p = proc(id);
-        if (p.status != Processor.SYSCALL || p.syscalltick() != syscalltick) {
-            return false;
-        }
-        if (!canHandOff() || !p.casStatus(Processor.SYSCALL, Processor.RETIRED)) {
-            return false;
-        }
-        handoffRetired(p, "syscall");
-        return true;
-    }
-
-    @Override
-    public boolean retakeRunning(int id, long schedtick) {
-        Processor p = proc(id);
-        Machine m = p.m;
-        if (p.status != Processor.RUNNING || p.schedtick() != schedtick || m == null || m.curg == null) {
-            return false; // moved on, or the machine is in its scheduler, not in a goroutine
-        }
-        if (!canHandOff() || !p.casStatus(Processor.RUNNING, Processor.RETIRED)) {
-            return false;
-        }
-        handoffRetired(p, "held");
-        return true;
-    }
+    // ---------------------------------------------------------------- hand-off of retired processors
 
     /** Whether a machine is free or may be created for a hand-off. */
     private boolean canHandOff() {
@@ -1612,8 +1474,45 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
         }
     }
 
-    @Override
-    public long runOverdueTimers(long now) {
+    /**
+     * The monitor retired m's processor: move what this machine (its only producer) queued
+     * there to the global queue, and let go of it. On m's OS thread only.
+     */
+    private void dropRetired(Machine m, Processor p) {
+        if (p.status != Processor.RETIRED) {
+            throw new InternalError("runtime: dropRetired " + p + " status " + Processor.statusName(p.status));
+        }
+        if (p.clearPreempt()) {
+            Preemption.withdrawn();
+        }
+        m.p = null;
+        p.m = null;
+        moveToGlobal(p);
+        p.released = true;
+    }
+
+    /** Moves every goroutine queued on p to the global queue and wakes a processor for them. */
+    private void moveToGlobal(Processor p) {
+        G[] batch = p.drainAll();
+        if (batch.length == 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            globrunqputbatch(batch);
+        } finally {
+            lock.unlock();
+        }
+        wakep();
+    }
+
+    /**
+     * The monitor's sweep, every cycle ({@link MonitorView#runOverdueTimers}): moves to the
+     * global queue what the old machines of retired processors pushed into them after the
+     * hand-off, and forgets the processors their old machines have let go of
+     * ({@link #dropRetired}). It only consumes, so it may race with {@code dropRetired}.
+     */
+    private void sweepRetired() {
         // Goroutines the old machines of retired processors queued after the hand-off.
         for (Processor old : retired) {
             if (old.released) {
@@ -1623,82 +1522,204 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 moveToGlobal(old);
             }
         }
-        // Timers overdue by a millisecond have no machine serving them (their processor is held
-        // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
-        // goes to the global queue. Timers live on the runtime clock (RuntimeTimer.nanotime),
-        // whose origin differs from System.nanoTime's: convert at the boundary.
-        long rtNow = RuntimeTimer.nanotime();
-        long next = RuntimeTimer.NONE;
-        for (int i = 0; i < maxProcs; i++) {
-            long when = heaps.wakeTime(i);
-            if (when != TimerHeaps.NONE && when <= rtNow - OVERDUE_NANOS) {
-                heaps.run(i, rtNow);
-                when = heaps.wakeTime(i);
-            }
-            next = Math.min(next, when);
-        }
-        if (next == RuntimeTimer.NONE) {
-            return Long.MAX_VALUE;
-        }
-        long in = next - rtNow;
-        long at = now + in;
-        return in > 0 && at < now ? Long.MAX_VALUE : at; // saturated (Long.MAX_VALUE - now overflows for now < 0)
     }
 
-    @Override
-    public int pollNetworkIfStale(long now) {
-        Poller np = poller;
-        if (np == null || !np.hasWaiters()) {
-            return 0; // no poller, or nobody waits
-        }
-        if (timerWaiter.get() != null) {
-            np.monitorTick(); // a machine blocks in the poller (lastpoll == 0): it polls, unless stuck
-            return 0;
-        }
-        long rtNow = RuntimeTimer.nanotime();
-        long last = lastpoll.get();
-        if (last + NETPOLL_STALE_NANOS > rtNow || !lastpoll.compareAndSet(last, Math.max(1, rtNow))) {
-            return 0;
-        }
-        injectorLock.lock();
-        try {
-            ArrayList<G> list = injectorList;
-            list.clear();
-            injector = Thread.currentThread();
-            try {
-                np.poll(0, LockSupport::unpark);
-            } finally {
-                injector = null;
-            }
-            int n = list.size();
-            netpolled.addAndGet(n);
-            injectglist(null, list, 0);
-            list.clear();
-            return n;
-        } finally {
-            injectorLock.unlock();
-        }
-    }
+    // ---------------------------------------------------------------- the monitor's view (Go's sysmon)
 
     @Override
-    public boolean sleepWhileIdle(long nanos) {
-        Thread self = Thread.currentThread();
-        lock.lock();
-        try {
-            if (npidle.get() != maxProcs || terminating) {
+    public MonitoredScheduler monitored() {
+        return monitorView;
+    }
+
+    /**
+     * The {@link MonitoredScheduler} view ({@link #monitored()}): what Go's sysmon reads of
+     * {@code allp} and {@code sched} (racy snapshots) and does to them (preemption requests,
+     * retakes, overdue timers, the stale network poll, the deep sleep). Only the monitor's
+     * thread calls it; every action re-validates under the scheduler's own synchronization.
+     */
+    private final class MonitorView implements MonitoredScheduler {
+        @Override
+        public int maxProcs() {
+            return maxProcs;
+        }
+
+        @Override
+        public int maxMachines() {
+            return maxMachines;
+        }
+
+        @Override
+        public int status(int id) {
+            int st = proc(id).status;
+            return switch (st) {
+                case Processor.IDLE -> STATUS_IDLE;
+                case Processor.SYSCALL -> STATUS_SYSCALL;
+                default -> STATUS_RUNNING; // RETIRED only for the instant before the slot is replaced
+            };
+        }
+
+        @Override
+        public long schedtick(int id) {
+            return proc(id).schedtick();
+        }
+
+        @Override
+        public long syscalltick(int id) {
+            return proc(id).syscalltick();
+        }
+
+        @Override
+        public boolean runqEmpty(int id) {
+            return proc(id).runqEmpty();
+        }
+
+        @Override
+        public int idleProcs() {
+            return npidle.get();
+        }
+
+        @Override
+        public int spinningMachines() {
+            return nmspinning.get();
+        }
+
+        @Override
+        public long globalRunQueue() {
+            return runqSize;
+        }
+
+        @Override
+        public boolean preempt(int id) {
+            Processor p = proc(id);
+            Machine m = p.m;
+            G g = m == null ? null : m.curg;
+            if (p.status != Processor.RUNNING || g == null) {
+                return false; // Go's preemptone: no M, or no user goroutine running
+            }
+            if (p.requestPreempt()) {
+                Preemption.requested();
+            }
+            preemptRequests.incrementAndGet();
+            if (jfrStarted()) {
+                PreemptEvent e = new PreemptEvent();
+                if (e.shouldCommit()) {
+                    e.processor = id;
+                    e.goroutine = g.thread == null ? -1 : g.thread.threadId();
+                    e.commit();
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean retakeSyscall(int id, long syscalltick) {
+            Processor p = proc(id);
+            if (p.status != Processor.SYSCALL || p.syscalltick() != syscalltick) {
                 return false;
             }
-            monitorSleeper = self; // Go's sysmonwait; acquirep unparks it
-        } finally {
-            lock.unlock();
+            if (!canHandOff() || !p.casStatus(Processor.SYSCALL, Processor.RETIRED)) {
+                return false;
+            }
+            handoffRetired(p, "syscall");
+            return true;
         }
-        try {
-            LockSupport.parkNanos(this, nanos);
-        } finally {
-            monitorSleeper = null;
+
+        @Override
+        public boolean retakeRunning(int id, long schedtick) {
+            Processor p = proc(id);
+            Machine m = p.m;
+            if (p.status != Processor.RUNNING || p.schedtick() != schedtick || m == null || m.curg == null) {
+                return false; // moved on, or the machine is in its scheduler, not in a goroutine
+            }
+            if (!canHandOff() || !p.casStatus(Processor.RUNNING, Processor.RETIRED)) {
+                return false;
+            }
+            handoffRetired(p, "held");
+            return true;
         }
-        return true;
+
+        @Override
+        public long runOverdueTimers(long now) {
+            sweepRetired();
+            // Timers overdue by a millisecond have no machine serving them (their processor is held
+            // by a goroutine that does not yield, or nobody is awake): run them here; what they ready
+            // goes to the global queue. Timers live on the runtime clock (RuntimeTimer.nanotime),
+            // whose origin differs from System.nanoTime's: convert at the boundary.
+            long rtNow = RuntimeTimer.nanotime();
+            long next = RuntimeTimer.NONE;
+            for (int i = 0; i < maxProcs; i++) {
+                long when = heaps.wakeTime(i);
+                if (when != TimerHeaps.NONE && when <= rtNow - OVERDUE_NANOS) {
+                    heaps.run(i, rtNow);
+                    when = heaps.wakeTime(i);
+                }
+                next = Math.min(next, when);
+            }
+            if (next == RuntimeTimer.NONE) {
+                return Long.MAX_VALUE;
+            }
+            long in = next - rtNow;
+            long at = now + in;
+            return in > 0 && at < now ? Long.MAX_VALUE : at; // saturated (Long.MAX_VALUE - now overflows for now < 0)
+        }
+
+        @Override
+        public int pollNetworkIfStale(long now) {
+            Poller np = poller;
+            if (np == null || !np.hasWaiters()) {
+                return 0; // no poller, or nobody waits
+            }
+            if (timerWaiter.get() != null) {
+                np.monitorTick(); // a machine blocks in the poller (lastpoll == 0): it polls, unless stuck
+                return 0;
+            }
+            long rtNow = RuntimeTimer.nanotime();
+            long last = lastpoll.get();
+            if (last + NETPOLL_STALE_NANOS > rtNow || !lastpoll.compareAndSet(last, Math.max(1, rtNow))) {
+                return 0;
+            }
+            injectorLock.lock();
+            try {
+                ArrayList<G> list = injectorList;
+                list.clear();
+                injector = Thread.currentThread();
+                try {
+                    np.poll(0, LockSupport::unpark);
+                } finally {
+                    injector = null;
+                }
+                int n = list.size();
+                netpolled.addAndGet(n);
+                injectglist(null, list, 0);
+                list.clear();
+                return n;
+            } finally {
+                injectorLock.unlock();
+            }
+        }
+
+        @Override
+        public boolean sleepWhileIdle(long nanos) {
+            Thread self = Thread.currentThread();
+            lock.lock();
+            try {
+                if (npidle.get() != maxProcs || terminating) {
+                    return false;
+                }
+                monitorSleeper = self; // Go's sysmonwait; acquirep unparks it
+            } finally {
+                lock.unlock();
+            }
+            try {
+                LockSupport.parkNanos(GmpScheduler.this, nanos);
+            } finally {
+                monitorSleeper = null;
+            }
+            return true;
+        }
     }
+
+    // ---------------------------------------------------------------- lifecycle
 
     @Override
     public void shutdown() {
@@ -1788,10 +1809,9 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
                 preemptRequests.get(), syscalls, ps, ms);
     }
 
-    /** Every goroutine runs on a {@link Machine}, a {@link io.gmp4j.runtime.spi.Carrier} of this scheduler. */
-    @Override
-    public boolean runsOnCarriers() {
-        return true;
+    /** Goroutines made runnable by network polls so far. */
+    long netpolled() {
+        return netpolled.get();
     }
 
     /** Continuations of threads that inherited a goroutine's executor (not created by {@code go}). */
@@ -1803,6 +1823,19 @@ public final class GmpScheduler implements Scheduler, MonitoredScheduler {
     public long loopErrors() {
         return loopErrors.get();
     }
+
+    /**
+     * Whether JFR has started in this JVM. Until it has, no recording can want the scheduler's
+     * events, and creating the first event object would bootstrap JFR's metadata on the calling
+     * thread: 0.5–0.8 s measured here, during which a machine or the system monitor would do
+     * nothing else (the monitor stalled ~100 ms at its first preemption request in a fresh JVM).
+     * Once JFR runs, registering an event class costs about a millisecond.
+     */
+    static boolean jfrStarted() {
+        return FlightRecorder.isInitialized();
+    }
+
+    // ---------------------------------------------------------------- for tests
 
     /** The held processor's id of the calling goroutine's machine, or -1 (tests, dumps). */
     public int currentProcessorId() {

@@ -89,7 +89,10 @@ final class Processor {
     /** Syscalls entered and left here (Go's p.syscalltick). Owner (opaque) and the monitor's retake. */
     @SuppressWarnings("unused") // accessed through SYSCALLTICK
     private long syscalltick;
-    /** Set by {@link #drainRetired}: the old machine let go of this retired processor. */
+    /**
+     * The old machine let go of this retired processor (set by {@code GmpScheduler.dropRetired}
+     * after its last drain); the monitor's sweep then forgets it.
+     */
     volatile boolean released;
     /** Preemption request, set by the system monitor, cleared by the owner at a checkpoint. */
     @SuppressWarnings("unused") // accessed through PREEMPT

@@ -1,5 +1,6 @@
 package io.gmp4j.runtime.internal;
 
+import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 
 import java.time.Duration;
@@ -42,10 +43,11 @@ public final class ColdMonitorProbe {
             int id = proc.get();
             // A marker in the class-load log: what loads after it, loads on the monitor's path.
             Class.forName(ColdMonitorProbe.class.getName() + "$Monitoring");
+            MonitoredScheduler ms = sched.monitored();
             long t0 = System.nanoTime();
-            boolean requested = sched.preempt(id);
+            boolean requested = ms.preempt(id);
             long t1 = System.nanoTime();
-            boolean retaken = sched.retakeRunning(id, sched.schedtick(id));
+            boolean retaken = ms.retakeRunning(id, ms.schedtick(id));
             long t2 = System.nanoTime();
             release.set(true);
             if (!ran.await(10, TimeUnit.SECONDS)) {

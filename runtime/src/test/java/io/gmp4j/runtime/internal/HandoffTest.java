@@ -1,5 +1,6 @@
 package io.gmp4j.runtime.internal;
 
+import io.gmp4j.runtime.spi.MonitoredScheduler;
 import io.gmp4j.runtime.spi.SchedulerConfig;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The system monitor's hand-off of a held processor ({@code retakeRunning}) while the goroutine
  * on its old machine never blocks and keeps starting goroutines: nothing is lost. The monitor
- * is played by the test thread, through the real {@link GmpScheduler#retakeRunning}, at the
- * worst moment: the processor's {@code runnext} and its whole local queue (257 goroutines) are
+ * is played by the test thread, through the real monitor's view ({@link GmpScheduler#monitored()}),
+ * at the worst moment: the processor's {@code runnext} and its whole local queue (257 goroutines) are
  * occupied, and the old owner goes on pushing while the queue is moved.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -102,9 +103,10 @@ class HandoffTest {
             int id = spawnerProc.get();
             assertTrue(id >= 0, "the spawner ran without a processor");
             // The monitor's view: held by a running goroutine (schedtick unchanged), or in a syscall.
+            MonitoredScheduler ms = sched.monitored();
             boolean retaken = inSyscall
-                    ? sched.retakeSyscall(id, sched.syscalltick(id))
-                    : sched.retakeRunning(id, sched.schedtick(id));
+                    ? ms.retakeSyscall(id, ms.syscalltick(id))
+                    : ms.retakeRunning(id, ms.schedtick(id));
             assertTrue(retaken, "round " + round + ": the processor was not retaken\n" + sched.stats());
             release.set(true);
             assertTrue(all.await(20, TimeUnit.SECONDS), "round " + round + ": only " + ran.get() + " of "

@@ -95,7 +95,8 @@ public class RetireVersusOwnerTest {
                     RunqStress.count(g, seen);
                 }
             }
-            // The old machine's dropRetired (or, if not retired, the owner itself) drains the old processor.
+            // The old machine's dropRetired or the monitor's sweepRetired (or, if not retired, the
+            // owner itself) drains the old processor: both with the production drainAll.
             for (G g : old.drainAll()) {
                 RunqStress.count(g, seen);
             }
