@@ -39,6 +39,11 @@ final class Processor {
     static final int IDLE = 0;
     static final int RUNNING = 1;
     static final int SYSCALL = 2;
+    /**
+     * Go's {@code _Pgcstop}, kept so that the numbers match Go's in schedtrace; never entered
+     * here: a JVM port has no stop-the-world of its own (the JVM's safepoints stop every thread,
+     * processors included, without a state change).
+     */
     static final int STOPPED = 3;
     /** Taken from its machine by the system monitor and replaced; see the class notes. */
     static final int RETIRED = 5;
