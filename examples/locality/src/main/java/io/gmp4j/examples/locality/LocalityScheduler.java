@@ -270,10 +270,11 @@ public final class LocalityScheduler implements Scheduler {
      */
     private static final class Goroutine implements Executor {
         /**
-         * The carrier that runs it next: the one that last ran it, or its first. Written only by
-         * the carrier that takes it (its owner, or a thief) before running it; read by whoever
-         * readies it afterwards, which the JDK orders after its last park (the virtual thread's
-         * state is changed with volatile accesses on both sides), so the read sees the write.
+         * Its home: the carrier that runs it now or ran it last (at first, the one chosen by
+         * {@link #newThread}). Written only by the carrier about to run it (a thief, after a
+         * steal), on its own thread; read there by the goroutine ({@link #currentCarrier()}), and
+         * by whoever readies it afterwards, which the JDK orders after its last park (the
+         * virtual thread's state changes with volatile accesses on both sides).
          */
         Carrier home;
         /** The continuation to run (always the same object for one virtual thread). */
@@ -362,6 +363,9 @@ public final class LocalityScheduler implements Scheduler {
         }
 
         private void runOne(Goroutine g) {
+            if (g.home != this) {
+                g.home = this;              // stolen: it lives here from now on
+            }
             running.setOpaque(g);
             runs.setOpaque(runs.getPlain() + 1);
             try {
@@ -407,7 +411,6 @@ public final class LocalityScheduler implements Scheduler {
                     victim.consumer.setRelease(false);
                 }
                 if (g != null) {
-                    g.home = this;
                     steals.setOpaque(steals.getPlain() + 1);
                     return g;
                 }
