@@ -271,10 +271,11 @@ public final class LocalityScheduler implements Scheduler {
     private static final class Goroutine implements Executor {
         /**
          * Its home: the carrier that runs it now or ran it last (at first, the one chosen by
-         * {@link #newThread}). Written only by the carrier about to run it (a thief, after a
-         * steal), on its own thread; read there by the goroutine ({@link #currentCarrier()}), and
-         * by whoever readies it afterwards, which the JDK orders after its last park (the
-         * virtual thread's state changes with volatile accesses on both sides).
+         * {@link LocalityScheduler#newThread}). Written only by the carrier about to run it (a
+         * thief, after a steal), on its own thread; read there by the goroutine
+         * ({@link LocalityScheduler#currentCarrier()}), and by whoever readies it afterwards,
+         * which the JDK orders after its last park (the virtual thread's state changes with
+         * volatile accesses on both sides).
          */
         Carrier home;
         /** The continuation to run (always the same object for one virtual thread). */
