@@ -18,7 +18,10 @@ import java.util.concurrent.SynchronousQueue;
  *   <li>{@code queue}: a {@link SynchronousQueue} (capacity 0) or an {@link ArrayBlockingQueue}
  *       between plain {@code Thread.ofVirtual()} threads on the JDK's default scheduler;</li>
  *   <li>{@code jox}: SoftwareMill's jox {@link Channel} (rendezvous or buffered) between plain
- *       virtual threads on the JDK's default scheduler.</li>
+ *       virtual threads on the JDK's default scheduler;</li>
+ *   <li>any other name: gmp4j's {@link Chan} between goroutines of a runtime on the scheduler
+ *       provider of that name, such as {@code fifo} or a third-party one on the class path
+ *       ({@code -p impl=locality}: the example scheduler of {@code examples/locality}).</li>
  * </ul>
  * For {@code jdk}, {@code queue} and {@code jox} the JDK scheduler's parallelism is set to
  * {@code maxProcs} (and checked) by {@link Schedulers}, so every contender has as many carriers
@@ -32,13 +35,15 @@ final class Pipes {
 
     private Pipes() {}
 
-    /** The goroutine starter for {@code impl}: a gmp4j runtime, or plain virtual threads. */
+    /**
+     * The goroutine starter for {@code impl}: plain virtual threads for {@code queue} and
+     * {@code jox}, else a gmp4j runtime on the scheduler provider named {@code impl} (an unknown
+     * name fails there, listing the available ones).
+     */
     static Schedulers schedulers(String impl, int maxProcs) {
         return switch (impl) {
-            case GMP -> new Schedulers("gmp", maxProcs);
-            case JDK -> new Schedulers("jdk", maxProcs);
             case QUEUE, JOX -> new Schedulers("raw-vthread", maxProcs);
-            default -> throw new IllegalArgumentException("impl: " + impl + " (expected gmp, jdk, queue or jox)");
+            default -> new Schedulers(impl, maxProcs);
         };
     }
 
@@ -48,10 +53,9 @@ final class Pipes {
      */
     static <T> Pipe<T> make(String impl, int capacity) {
         return switch (impl) {
-            case GMP, JDK -> new ChanPipe<>(Chan.make(capacity));
             case QUEUE -> new QueuePipe<>(capacity == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(capacity));
             case JOX -> new JoxPipe<>(capacity == 0 ? Channel.newRendezvousChannel() : Channel.newBufferedChannel(capacity));
-            default -> throw new IllegalArgumentException("impl: " + impl);
+            default -> new ChanPipe<>(Chan.make(capacity)); // gmp, jdk, or another scheduler provider's name
         };
     }
 

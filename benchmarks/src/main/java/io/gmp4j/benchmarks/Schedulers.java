@@ -5,8 +5,9 @@ import io.gmp4j.runtime.GoRuntime;
 import java.time.Duration;
 
 /**
- * Starts goroutines on one of the schedulers under comparison: a gmp4j provider
- * ({@code gmp}, {@code jdk}, {@code fifo}) through {@link GoRuntime}, or {@code raw-vthread}:
+ * Starts goroutines on one of the schedulers under comparison: a gmp4j provider by name
+ * ({@code gmp}, {@code jdk}, {@code fifo}, or any provider on the class path, such as the
+ * example {@code locality} scheduler) through {@link GoRuntime}, or {@code raw-vthread}:
  * plain {@code Thread.ofVirtual()} without gmp4j at all, the floor the {@code jdk} provider's
  * bookkeeping is measured against.
  */
