@@ -706,6 +706,46 @@ public abstract class SchedulerTck {
         }
     }
 
+    /**
+     * A goroutine finds its own runtime ({@code GoRuntime.current()}, and so {@code Go.go})
+     * before and after it parks and yields, and so does a goroutine it starts, with two runtimes
+     * on the provider open at once. This is what {@code Scheduler.runsOnCarriers()} promises
+     * when it returns true: the runtime then binds nothing per goroutine and relies on the
+     * goroutine's {@code Carrier} instead.
+     *
+     * @throws Exception what the check threw when the provider failed it
+     */
+    @Test
+    public void aGoroutineFindsItsOwnRuntime() throws Exception {
+        try (Held first = hold(build(1)); Held second = hold(build(1))) {
+            Chan<String> out = Chan.make(4);
+            for (GoRuntime rt : new GoRuntime[] {first.rt(), second.rt()}) {
+                rt.go(() -> {
+                    StringBuilder wrong = new StringBuilder(seen(rt, "at start"));
+                    try {
+                        Go.sleep(Duration.ofMillis(1));
+                        Thread.yield();
+                        wrong.append(seen(rt, "after a park and a yield"));
+                        Chan<String> child = Chan.make(1);
+                        Go.go(() -> child.send(seen(rt, "in a goroutine it started")));
+                        wrong.append(child.recv());
+                    } catch (RuntimeException e) {
+                        wrong.append("a goroutine of ").append(rt).append(" could not start another: ").append(e);
+                    }
+                    out.send(wrong.toString());
+                });
+            }
+            assertEquals("", recv(out, "the first runtime's goroutine"));
+            assertEquals("", recv(out, "the second runtime's goroutine"));
+        }
+    }
+
+    /** Empty if the calling goroutine sees {@code rt} as its runtime, else what it sees. */
+    private static String seen(GoRuntime rt, String when) {
+        GoRuntime mine = GoRuntime.current().orElse(null);
+        return mine == rt ? "" : "a goroutine of " + rt + " " + when + " sees " + mine + "; ";
+    }
+
     // ---------------------------------------------------------------- optional
 
     /**

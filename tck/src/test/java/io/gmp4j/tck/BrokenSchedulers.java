@@ -22,6 +22,15 @@ final class BrokenSchedulers {
 
     /** A provider of a scheduler on a platform-thread pool, optionally losing one task in {@code loseEvery}. */
     static SchedulerProvider pool(String name, boolean unbounded, long loseEvery) {
+        return pool(name, unbounded, loseEvery, false);
+    }
+
+    /**
+     * As {@link #pool(String, boolean, long)}; {@code claimsCarriers}: the scheduler says its
+     * goroutines run on {@code Carrier} threads ({@code runsOnCarriers()}) when its pool threads
+     * are not Carriers.
+     */
+    static SchedulerProvider pool(String name, boolean unbounded, long loseEvery, boolean claimsCarriers) {
         return new SchedulerProvider() {
             @Override
             public String name() {
@@ -30,7 +39,7 @@ final class BrokenSchedulers {
 
             @Override
             public Scheduler create(SchedulerConfig config) {
-                return new PoolScheduler(name, config.maxProcs(), unbounded, loseEvery);
+                return new PoolScheduler(name, config.maxProcs(), unbounded, loseEvery, claimsCarriers);
             }
         };
     }
@@ -41,8 +50,10 @@ final class BrokenSchedulers {
         private final ExecutorService pool;
         private final long loseEvery;
         private final AtomicLong submitted = new AtomicLong();
+        private final boolean claimsCarriers;
 
-        PoolScheduler(String name, int procs, boolean unbounded, long loseEvery) {
+        PoolScheduler(String name, int procs, boolean unbounded, long loseEvery, boolean claimsCarriers) {
+            this.claimsCarriers = claimsCarriers;
             this.name = name;
             this.procs = procs;
             this.loseEvery = loseEvery;
@@ -59,6 +70,11 @@ final class BrokenSchedulers {
         @Override
         public Thread newThread(Runnable body) {
             return VirtualThreads.newThread(this::submit, body);
+        }
+
+        @Override
+        public boolean runsOnCarriers() {
+            return claimsCarriers; // the defect when true: no pool thread is a Carrier
         }
 
         @Override

@@ -43,6 +43,14 @@ class KitCatchesDefectsTest {
         ok.everyGoroutineRunsExactlyOnce();
         ok.noMoreThanMaxProcsGoroutinesRunAtOnce();
         ok.anIdleRuntimeIsWokenEveryTime();
+        ok.aGoroutineFindsItsOwnRuntime();
+    }
+
+    @Test
+    void aSchedulerThatClaimsCarriersItDoesNotHaveFails() {
+        SchedulerTck claims = kit(BrokenSchedulers.pool("claims-carriers", false, 0, true), EnumSet.noneOf(SchedulerTck.Capability.class), 1_000);
+        AssertionError e = assertThrows(AssertionError.class, claims::aGoroutineFindsItsOwnRuntime);
+        assertTrue(e.getMessage().contains("sees null"), e.getMessage());
     }
 
     @Test
