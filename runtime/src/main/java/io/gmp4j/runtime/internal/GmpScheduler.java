@@ -523,6 +523,7 @@ public final class GmpScheduler implements Scheduler {
     private void startm(Processor p, boolean spinning) {
         Machine m;
         boolean created = false;
+        boolean capFirstHit = false;
         lock.lock();
         try {
             if (terminating) {
@@ -549,20 +550,27 @@ public final class GmpScheduler implements Scheduler {
                     if (spinning) {
                         nmspinning.decrementAndGet();
                     }
-                    if (machineCapHits.getAndIncrement() == 0) {
-                        LOG.log(Level.WARNING, "runtime: " + maxMachines + " machine threads in use (the cap: "
-                                + "GoRuntime.Builder.maxMachines or -Dgmp4j.maxthreads); a processor waits idle "
-                                + "until one is free");
-                    }
-                    return;
+                    capFirstHit = machineCapHits.getAndIncrement() == 0;
+                    m = null;
+                } else {
+                    mcount++;
+                    m = new Machine(this, mnext++, p, spinning);
+                    allm.add(m);
+                    created = true;
                 }
-                mcount++;
-                m = new Machine(this, mnext++, p, spinning);
-                allm.add(m);
-                created = true;
             }
         } finally {
             lock.unlock();
+        }
+        if (m == null) {
+            if (capFirstHit) {
+                // Logged after sched.lock is released (Rule M: a logger may block on what a
+                // goroutine holds, e.g. a console stream).
+                LOG.log(Level.WARNING, "runtime: " + maxMachines + " machine threads in use (the cap: "
+                        + "GoRuntime.Builder.maxMachines or -Dgmp4j.maxthreads); a processor waits idle "
+                        + "until one is free");
+            }
+            return;
         }
         if (created) {
             m.start();
