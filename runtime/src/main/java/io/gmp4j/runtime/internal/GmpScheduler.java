@@ -95,7 +95,10 @@ import java.util.concurrent.locks.LockSupport;
  * for tests.
  *
  * <p><b>Differences from Go</b>, forced by the JVM: no asynchronous preemption (a preempt flag
- * honoured at {@code Go.checkpoint()}); the runnext steal back-off is a 3 µs timed park (Go's
+ * honoured at the runtime's preemption points — channel send and receive, {@code select},
+ * {@code go}, {@code Go.checkpoint()}, the return of {@code Go.syscall} — and in the scheduler
+ * when the goroutine parks or yields; a goroutine that calls none of them keeps its processor
+ * until the system monitor retires it); the runnext steal back-off is a 3 µs timed park (Go's
  * {@code usleep(3)}); without a poller (before the runtime's first network use, or without the
  * netpoll module) one idle machine waits for the earliest timer with a timed park; a poller's
  * blocking wait has Go's millisecond granularity.
