@@ -32,7 +32,7 @@ for f in sorted(glob.glob(sys.argv[1] + "/*.json")):
     run = f.rsplit("/", 1)[1][:-5]
     for b in json.load(open(f)):
         params = ",".join(f"{k}={v}" for k, v in sorted(b.get("params", {}).items()))
-        key = b["benchmark"].rsplit(".", 2)[-2] + " " + params
+        key = ".".join(b["benchmark"].rsplit(".", 2)[-2:]) + " " + params
         raw = [x for fork in b["primaryMetric"]["rawData"] for x in fork]
         res.setdefault(key, {})[run] = (statistics.median(raw), b["primaryMetric"]["scoreUnit"])
 for key in sorted(res):

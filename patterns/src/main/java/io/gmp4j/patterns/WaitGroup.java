@@ -2,6 +2,7 @@ package io.gmp4j.patterns;
 
 import io.gmp4j.runtime.Chan;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -23,12 +24,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * zero, as in Go. Unlike Go's, an interrupted {@code await} gives up with the runtime's
  * {@code GoInterruptedException}.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe. While the counter stays above zero, {@link #add} and {@link #done} are one
+ * compare-and-set on the counter, as Go's are one atomic add; only the moves to and from zero
+ * take the lock and touch the channel.
  */
 public final class WaitGroup {
     private final ReentrantLock lock = new ReentrantLock();
-    /** Guarded by lock. */
-    private long counter;
+    /**
+     * The counter. Moves between two positive values by a CAS without the lock; moves to or
+     * from zero only under the lock, so that under it {@code counter > 0} exactly when
+     * {@link #zero} is set.
+     */
+    private final AtomicLong counter = new AtomicLong();
     /** Closed when the counter reaches zero; replaced when it leaves zero. Guarded by lock. */
     private Chan<Boolean> zero;
 
@@ -43,21 +50,34 @@ public final class WaitGroup {
      *                               message); the counter is left unchanged
      */
     public void add(int delta) {
+        long c = counter.get();
+        if (c > 0 && c + delta > 0 && counter.compareAndSet(c, c + delta)) {
+            return; // positive before and after: no waiter to release, no channel to make
+        }
         Chan<Boolean> release = null;
         lock.lock();
         try {
-            long next = counter + delta;
-            if (next < 0) {
-                throw new IllegalStateException("sync: negative WaitGroup counter (" + counter + " + " + delta
-                        + "): done() was called more often than add()");
+            while (true) {
+                c = counter.get();
+                long next = c + delta;
+                if (next < 0) {
+                    throw new IllegalStateException("sync: negative WaitGroup counter (" + c + " + " + delta
+                            + "): done() was called more often than add()");
+                }
+                if (c == 0 && next > 0) {
+                    zero = Chan.make(); // before the counter leaves zero: await reads both under lock
+                    counter.set(next);  // nobody else moves it from zero (that takes the lock)
+                    break;
+                }
+                if (!counter.compareAndSet(c, next)) {
+                    continue; // a lock-free add between two positive values came first
+                }
+                if (next == 0 && c > 0) {
+                    release = zero;
+                    zero = null;
+                }
+                break;
             }
-            if (counter == 0 && next > 0) {
-                zero = Chan.make();
-            } else if (next == 0 && counter > 0) {
-                release = zero;
-                zero = null;
-            }
-            counter = next;
         } finally {
             lock.unlock();
         }
@@ -73,6 +93,9 @@ public final class WaitGroup {
 
     /** Blocks until the counter is zero; returns at once if it is. */
     public void await() {
+        if (counter.get() == 0) {
+            return;
+        }
         Chan<Boolean> wait;
         lock.lock();
         try {
@@ -87,11 +110,6 @@ public final class WaitGroup {
 
     @Override
     public String toString() {
-        lock.lock();
-        try {
-            return "WaitGroup(" + counter + ")";
-        } finally {
-            lock.unlock();
-        }
+        return "WaitGroup(" + counter.get() + ")";
     }
 }
