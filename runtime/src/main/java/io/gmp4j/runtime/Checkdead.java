@@ -7,7 +7,6 @@ import io.gmp4j.runtime.spi.SchedulerStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -71,7 +70,7 @@ final class Checkdead {
     private final DeadlockHandler handler;
     private final Predicate<? super Thread> mayWake;
     /** The live goroutine registry and count of the runtime (see GoRuntime.goroutines). */
-    private final Set<Thread> goroutines;
+    private final GoroutineRegistry goroutines;
     private final LongSupplier live;
     private final LongSupplier created;
     private final LongSupplier exited;
@@ -88,15 +87,14 @@ final class Checkdead {
     private long reportedAt = NONE;
     private boolean predicateFailureLogged;
 
-    Checkdead(GoRuntime rt, DeadlockHandler handler, Predicate<? super Thread> mayWake, Set<Thread> goroutines,
-              LongSupplier live, LongSupplier created, LongSupplier exited) {
+    Checkdead(GoRuntime rt, DeadlockHandler handler, Predicate<? super Thread> mayWake, GoroutineRegistry goroutines) {
         this.rt = rt;
         this.handler = handler;
         this.mayWake = mayWake;
         this.goroutines = goroutines;
-        this.live = live;
-        this.created = created;
-        this.exited = exited;
+        this.live = goroutines::live;
+        this.created = goroutines::created;
+        this.exited = goroutines::exited;
     }
 
     /**
@@ -220,7 +218,7 @@ final class Checkdead {
     /** Step 4's shortcut: the goroutine last seen awake is still a live goroutine, and awake. */
     private boolean stillAwake() {
         Thread a = awake;
-        return a != null && goroutines.contains(a) && !Traceback.asleep(a);
+        return a != null && a.isAlive() && !Traceback.asleep(a); // alive: still one of ours
     }
 
     /**

@@ -24,16 +24,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -104,11 +101,8 @@ public final class GoRuntime implements AutoCloseable {
     /** The network poller's side of the runtime: the poller, made on first {@link #poller()} call. */
     private final PollerHost pollerHost;
 
-    private final AtomicLong live = new AtomicLong();
-    private final AtomicLong created = new AtomicLong();
-    private final AtomicLong exited = new AtomicLong();
-    /** Live goroutine threads, for dumps. Added before start, removed when the body ends. */
-    private final Set<Thread> goroutines = ConcurrentHashMap.newKeySet();
+    /** Live goroutine threads and the goroutine counts. Added before start, removed when the body ends. */
+    private final GoroutineRegistry goroutines = new GoroutineRegistry();
     private final Object closeMonitor = new Object();
     /**
      * Serialises the stopping of the runtime's threads in {@link #closeWithin}. Not closeMonitor:
@@ -161,8 +155,7 @@ public final class GoRuntime implements AutoCloseable {
                 b.schedtraceMillis >= 0 ? b.schedtraceMillis : RuntimeConfig.longProperty("gmp4j.schedtrace", 0));
         Checkdead checkdead = new Checkdead(this,
                 b.deadlockHandler != null ? b.deadlockHandler : RuntimeConfig.defaultDeadlockHandler(),
-                b.deadlockWakers != null ? b.deadlockWakers : DeadlockHandler::mayWakeGoroutines, goroutines,
-                live::get, created::get, exited::get);
+                b.deadlockWakers != null ? b.deadlockWakers : DeadlockHandler::mayWakeGoroutines, goroutines);
         this.monitorHost = new MonitorHost(this, schedtraceMillis,
                 b.scheddetail != null ? b.scheddetail : Boolean.getBoolean("gmp4j.scheddetail"),
                 b.traceOutput != null ? b.traceOutput : GoRuntime::printToStderr, checkdead);
@@ -394,22 +387,45 @@ public final class GoRuntime implements AutoCloseable {
     public Thread go(Runnable task) {
         Objects.requireNonNull(task, "task");
         PreemptPoints.check();
-        live.incrementAndGet(); // before the closed check: close() sees either this or us its flag
         if (closed) {
-            goroutineEnded();
             throw rejected();
         }
-        Thread t;
+        Body body = new Body(this, task);
+        Thread t = newGoroutineThread(body);
+        // Registered before the second closed check: close() sees either this or us its flag.
+        body.slot = goroutines.add(t);
+        if (closed) {
+            notStarted(t, body.slot);
+            throw rejected();
+        }
         try {
-            t = newGoroutineThread(() -> runCounted(task));
-            goroutines.add(t);
-            created.incrementAndGet();
             t.start();
         } catch (RuntimeException | Error e) {
-            goroutineEnded();
+            notStarted(t, body.slot);
             throw e;
         }
         return t;
+    }
+
+    /**
+     * What a goroutine started by {@link #go} runs: the task, then its removal from the
+     * registry. One object per goroutine, holding its registry slot.
+     */
+    private static final class Body implements Runnable {
+        private final GoRuntime rt;
+        private final Runnable task;
+        /** Written before the thread starts. */
+        int slot;
+
+        Body(GoRuntime rt, Runnable task) {
+            this.rt = rt;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            rt.runCounted(task, slot);
+        }
     }
 
     private Thread newGoroutineThread(Runnable body) {
@@ -425,8 +441,8 @@ public final class GoRuntime implements AutoCloseable {
         return t;
     }
 
-    /** Body of a goroutine started by {@link #go}: already counted. */
-    private void runCounted(Runnable task) {
+    /** Body of a goroutine started by {@link #go}: already registered in {@code slot}. */
+    private void runCounted(Runnable task, int slot) {
         try {
             if (carrierKnowsRuntime) {
                 task.run();
@@ -434,22 +450,30 @@ public final class GoRuntime implements AutoCloseable {
                 ScopedValue.where(CURRENT, this).run(task);
             }
         } finally {
-            goroutines.remove(Thread.currentThread());
-            exited.incrementAndGet();
-            goroutineEnded();
+            goroutineEnded(Thread.currentThread(), slot);
         }
     }
 
-    /** Body of a goroutine made by {@link #threadFactory()}: counted when it starts. */
+    /** Body of a goroutine made by {@link #threadFactory()}: registered when it starts. */
     private void runUncounted(Runnable task) {
-        live.incrementAndGet();
-        goroutines.add(Thread.currentThread());
-        created.incrementAndGet();
-        runCounted(task);
+        Thread self = Thread.currentThread();
+        runCounted(task, goroutines.add(self));
     }
 
-    private void goroutineEnded() {
-        if (live.decrementAndGet() == 0 && closed) {
+    /** Unregisters an ended goroutine; wakes close() once none is left. */
+    private void goroutineEnded(Thread t, int slot) {
+        goroutines.remove(t, slot);
+        wakeCloser();
+    }
+
+    /** Takes back the registration of a goroutine {@link #go} did not start (not counted at all). */
+    private void notStarted(Thread t, int slot) {
+        goroutines.unregister(t, slot);
+        wakeCloser();
+    }
+
+    private void wakeCloser() {
+        if (closed) { // after the removal: see GoroutineRegistry
             synchronized (closeMonitor) {
                 closeMonitor.notifyAll();
             }
@@ -589,12 +613,12 @@ public final class GoRuntime implements AutoCloseable {
 
     /** {@return the number of goroutines alive now (Go's {@code runtime.NumGoroutine})} */
     public int numGoroutine() {
-        return (int) Math.min(Integer.MAX_VALUE, live.get());
+        return (int) Math.min(Integer.MAX_VALUE, goroutines.live());
     }
 
     /** {@return a snapshot of the scheduler's and the goroutines' counters} */
     public RuntimeStats stats() {
-        return RuntimeStats.of(scheduler.stats(), live.get(), created.get(), exited.get(), monitorHost.ticks(),
+        return RuntimeStats.of(scheduler.stats(), goroutines.live(), goroutines.created(), goroutines.exited(), monitorHost.ticks(),
                 monitorHost.errors(), monitorDead());
     }
 
@@ -619,7 +643,7 @@ public final class GoRuntime implements AutoCloseable {
      * @return the lines, separated by {@code '\n'}, without a final terminator
      */
     public String schedtraceDetail() {
-        return Diagnostics.schedtraceDetail(stats(), uptimeMillis(), goroutines);
+        return Diagnostics.schedtraceDetail(stats(), uptimeMillis(), goroutines.snapshot());
     }
 
     /**
@@ -775,7 +799,7 @@ public final class GoRuntime implements AutoCloseable {
             closeMonitor.notifyAll();
         }
         int n = 0;
-        for (Thread t : new ArrayList<>(goroutines)) {
+        for (Thread t : goroutines.snapshot()) {
             if (t.isAlive()) {
                 t.interrupt();
                 n++;
@@ -796,7 +820,7 @@ public final class GoRuntime implements AutoCloseable {
         try {
             synchronized (closeMonitor) {
                 markClosed();
-                while (live.get() > 0) {
+                while (goroutines.live() > 0) {
                     long left = forever ? 0 : deadline - System.nanoTime();
                     if (!forever && left <= 0) {
                         return false;
