@@ -464,9 +464,9 @@ public final class Chan<T> implements Iterable<T> {
      * the wait ends normally (the waker set {@code woken} before releasing the lock taken here).
      */
     private void awaitPlain(Sudog s) {
-        while (!s.woken) {
+        while (!s.isWoken()) {
             LockSupport.park(s);
-            if (!s.woken && Thread.currentThread().isInterrupted()) {
+            if (!s.isWoken() && Thread.currentThread().isInterrupted()) {
                 lock.lock();
                 try {
                     if (s.queue != null) {

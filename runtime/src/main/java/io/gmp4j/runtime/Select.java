@@ -253,9 +253,9 @@ public final class Select {
         selunlock(lockorder, np);
 
         boolean cancelled = false;
-        while (!leader.woken) {
+        while (!leader.isWoken()) {
             LockSupport.park(leader);
-            if (!leader.woken && Thread.currentThread().isInterrupted() && leader.claim()) {
+            if (!leader.isWoken() && Thread.currentThread().isInterrupted() && leader.claim()) {
                 cancelled = true; // nobody can complete a case any more
                 break;
             }

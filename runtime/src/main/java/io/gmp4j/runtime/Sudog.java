@@ -16,13 +16,15 @@ import java.lang.invoke.VarHandle;
  * <p>Fields {@link #elem}, {@link #success}, {@link #prev}, {@link #next} and {@link #queue} are
  * guarded by the lock of {@link #c}. {@link #woken} and {@link #winner} (leader only) are
  * written by the waker while it holds the lock of the channel that completed the wait, before
- * it unlocks; the waiting thread reads {@code woken} (volatile) and then the rest.
+ * it unlocks; the waiting thread reads {@code woken} (acquire) and then the rest.
  */
 final class Sudog extends WaitReason {
     private static final VarHandle CLAIMED;
+    private static final VarHandle WOKEN;
     static {
         try {
             CLAIMED = MethodHandles.lookup().findVarHandle(Sudog.class, "claimed", int.class);
+            WOKEN = MethodHandles.lookup().findVarHandle(Sudog.class, "woken", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -49,8 +51,13 @@ final class Sudog extends WaitReason {
     private volatile int claimed;
     /** The sudog whose operation completed the wait (Go's gp.param). */
     Sudog winner;
-    /** Set, last, by the waker; the waiting thread parks until it sees it. */
-    volatile boolean woken;
+    /**
+     * Set, last, by the waker (a release store: the waker's writes before it are seen by a
+     * waiter that reads it set, and no full fence is paid on the hand-off path); the waiting
+     * thread parks until {@link #isWoken()} sees it. Leader only.
+     */
+    @SuppressWarnings("unused") // accessed through WOKEN
+    private boolean woken;
 
     /** A plain send or receive. */
     Sudog(String reason, Chan<?> c, Object elem) {
@@ -88,6 +95,11 @@ final class Sudog extends WaitReason {
      */
     void complete() {
         leader.winner = this;
-        leader.woken = true;
+        WOKEN.setRelease(leader, true);
+    }
+
+    /** Whether a waker completed this (leader) sudog's wait: an acquire read of {@code woken}. */
+    boolean isWoken() {
+        return (boolean) WOKEN.getAcquire(this);
     }
 }

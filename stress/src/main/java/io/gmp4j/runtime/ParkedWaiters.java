@@ -67,7 +67,7 @@ final class ParkedWaiters {
      */
     static int outcome(Sudog s) {
         Sudog leader = s.leader;
-        if (!leader.woken) {
+        if (!leader.isWoken()) {
             return NOT_WOKEN;
         }
         Sudog w = leader.winner;
