@@ -8,7 +8,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Go channel ({@code chan T}): {@link #make()} for an unbuffered channel, where a send
@@ -54,7 +53,7 @@ public final class Chan<T> implements Iterable<T> {
 
     /** Lock order for select (Go sorts by channel address). */
     final long id = IDS.incrementAndGet();
-    final ReentrantLock lock = new ReentrantLock();
+    final ChanLock lock = new ChanLock();
     final WaitQueue recvq = new WaitQueue();
     final WaitQueue sendq = new WaitQueue();
     private final Object[] buf;
