@@ -26,22 +26,35 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * {@link FanOutFanInBenchmark}'s pipeline built from the patterns module: a producer sends one
- * million items into {@code in} (capacity {@code capacity}) and closes it;
- * {@link FanOut#distribute} starts {@value #WORKERS} workers that spend {@value #ROUNDS}
- * xorshift64 rounds on each item, each writing to its own unbuffered output;
- * {@link FanIn#merge} forwards both outputs, one goroutine each, into one unbuffered channel,
- * which the collector sums until it closes. Score: items per second (Throughput mode, one
- * million operations per invocation), as in {@link FanOutFanInBenchmark}.
+ * {@link FanOutFanInBenchmark}'s pipeline built from the patterns module, against the same
+ * pipeline written by hand, in the same run. In both, a producer goroutine sends one million
+ * boxed longs into {@code in} (capacity {@code capacity}) with plain {@code send}s and closes it,
+ * {@value #WORKERS} workers spend {@value #ROUNDS} xorshift64 rounds on each item, and the
+ * collector (the goroutine that started the others, as Go's main) sums the results with a plain
+ * {@code for} loop over its channel until that channel closes. Score: items per second
+ * (Throughput mode, one million operations per invocation), as in {@link FanOutFanInBenchmark}.
  *
  * <p>Contenders ({@code impl}), on the {@code gmp} scheduler and the {@code jdk} provider
- * ({@code scheduler}), 2 processors/carriers: {@code patterns}, the pipeline above (every
- * receive and send of the workers and forwarders is a two-case select with the context's done
- * channel, and each item crosses one more channel than below); {@code hand}, the hand-written
- * pipeline of {@link FanOutFanInBenchmark}'s {@code gmp}/{@code jdk} contenders, in the same
- * run: the workers share one output of capacity {@code capacity} and plain send/receive, the
- * last worker closes it. Go's reference for the hand-written version: 1.6–1.75 M items/s on
- * this kind of 2-core machine (see {@link FanOutFanInBenchmark}).
+ * ({@code scheduler}), 2 processors/carriers:
+ * <ul>
+ *   <li>{@code patterns}: {@code FanOut.distribute(ctx, in, 2, capacity, work)} starts the two
+ *       workers, each with its own output channel of capacity {@code capacity} (the buffer
+ *       option); {@code FanIn.merge(ctx, capacity, outputs)} starts one forwarding goroutine per
+ *       output and a closer, into a merged channel of capacity {@code capacity}, which the
+ *       collector reads. Every receive and send of the workers and forwarders first reads the
+ *       context's state (a volatile read) and tries the non-blocking {@code tryRecv}/
+ *       {@code trySend}; only when that would block does it run a two-case select with the
+ *       context's done channel ({@code ctx} is a {@code Context.withCancel}). Each item crosses
+ *       three channels ({@code in}, its worker's output, the merged channel) and passes through
+ *       one more goroutine than below (its output's forwarder); the pipeline has three more
+ *       goroutines (two forwarders and the merge's closer).</li>
+ *   <li>{@code hand}: the hand-written pipeline of {@link FanOutFanInBenchmark}'s
+ *       {@code gmp}/{@code jdk} contenders: the workers {@code recv} from {@code in} and
+ *       {@code send} into one shared output of capacity {@code capacity}, with no context, and
+ *       the last worker to finish closes it. Each item crosses two channels.</li>
+ * </ul>
+ * Go's reference for the hand-written version: 1.6–1.75 M items/s on this kind of 2-core
+ * machine (see {@link FanOutFanInBenchmark}).
  *
  * <p>The collector's sum and count are checked against a sequential run made at set-up; a
  * wrong one fails the run. Every wait is bounded: a stall of 60 s interrupts the producer and
@@ -125,8 +138,8 @@ public class PatternsFanOutFanInBenchmark {
                 in.close();
             });
             if (impl.equals("patterns")) {
-                List<Chan<Long>> outs = FanOut.distribute(ctx, in, WORKERS, FanOutFanInBenchmark::work);
-                collect(FanIn.merge(ctx, outs));
+                List<Chan<Long>> outs = FanOut.distribute(ctx, in, WORKERS, capacity, FanOutFanInBenchmark::work);
+                collect(FanIn.merge(ctx, capacity, outs));
             } else {
                 Chan<Long> out = Chan.make(capacity);
                 AtomicInteger running = new AtomicInteger(WORKERS);

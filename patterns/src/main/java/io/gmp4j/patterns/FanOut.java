@@ -19,9 +19,15 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>Each output closes when the input has closed and its worker has finished, or when the
- * context ends (the worker stops at its next step: no goroutine is left behind). A function
- * that throws ends its worker's output early and the exception goes to the goroutine's
+ * context ends. A worker looks at the context before every receive and send and waits on it
+ * whenever it waits on a channel, so once the context has ended it takes no further value and
+ * sends none, whether it was blocked or never had to wait: no goroutine is left behind. A
+ * function that throws ends its worker's output early and the exception goes to the goroutine's
  * uncaught-exception handler; use {@link ErrGroup} when failures must be reported.
+ *
+ * <p>Outputs are unbuffered unless a {@code buffer} is given (Go's {@code make(chan R, buffer)}
+ * in each worker): a buffer lets a worker run ahead of its reader, which is what makes a
+ * fan-out of cheap items fast, as with {@link FanIn#merge(Context, int, List)}.
  */
 public final class FanOut {
     private FanOut() {}
@@ -62,16 +68,60 @@ public final class FanOut {
      */
     public static <T, R> List<Chan<R>> distribute(GoRuntime rt, Context ctx, Chan<? extends T> in, int workers,
                                                   Function<? super T, ? extends R> fn) {
+        return distribute(rt, ctx, in, workers, 0, fn);
+    }
+
+    /**
+     * As {@link #distribute(Context, Chan, int, Function)}, with output channels of capacity
+     * {@code buffer}: Go's {@code out := make(chan R, buffer)} in each worker. A buffer lets a
+     * worker go on computing while its reader is busy, and lets the reader take results in
+     * batches; the values, their order per output and every way of stopping are the same as
+     * unbuffered.
+     *
+     * @param ctx     cancels the workers
+     * @param in      the shared input
+     * @param workers how many, at least 1
+     * @param buffer  the capacity of each output channel, at least 0 (0: unbuffered)
+     * @param fn      the work per value; must not return null (null marks a closed channel)
+     * @param <T>     input type
+     * @param <R>     output type
+     * @return the output channels, one per worker
+     * @throws IllegalArgumentException if {@code workers < 1} or {@code buffer < 0}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
+     */
+    public static <T, R> List<Chan<R>> distribute(Context ctx, Chan<? extends T> in, int workers, int buffer,
+                                                  Function<? super T, ? extends R> fn) {
+        return distribute(null, ctx, in, workers, buffer, fn);
+    }
+
+    /**
+     * As {@link #distribute(Context, Chan, int, int, Function)}, with the workers on {@code rt}.
+     *
+     * @param rt      the runtime the workers run on; null for the caller's runtime
+     * @param ctx     cancels the workers
+     * @param in      the shared input
+     * @param workers how many, at least 1
+     * @param buffer  the capacity of each output channel, at least 0 (0: unbuffered)
+     * @param fn      the work per value; must not return null (null marks a closed channel)
+     * @param <T>     input type
+     * @param <R>     output type
+     * @return the output channels, one per worker
+     * @throws IllegalArgumentException if {@code workers < 1} or {@code buffer < 0}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T, R> List<Chan<R>> distribute(GoRuntime rt, Context ctx, Chan<? extends T> in, int workers,
+                                                  int buffer, Function<? super T, ? extends R> fn) {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(fn, "fn");
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
         }
+        Chans.checkBuffer(buffer, "each output channel");
         GoRuntime on = rt != null ? rt : GoRuntime.forCaller();
         List<Chan<R>> outs = new ArrayList<>(workers);
         for (int i = 0; i < workers; i++) {
-            Chan<R> out = Chan.make();
+            Chan<R> out = Chan.make(buffer);
             outs.add(out);
             on.go(() -> {
                 try {
@@ -85,10 +135,11 @@ public final class FanOut {
     }
 
     private static <T, R> void work(Context ctx, Chan<? extends T> in, Chan<R> out, Function<? super T, ? extends R> fn) {
+        Chans steps = new Chans(ctx);
         T v;
-        while ((v = Chans.recv(ctx, in)) != null) {
+        while ((v = steps.recv(in)) != null) {
             R r = Objects.requireNonNull(fn.apply(v), "fn returned null (null marks a closed channel)");
-            if (!Chans.send(ctx, out, r)) {
+            if (!steps.send(out, r)) {
                 return;
             }
         }

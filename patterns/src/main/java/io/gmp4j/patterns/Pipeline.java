@@ -4,6 +4,7 @@ import io.gmp4j.runtime.Chan;
 import io.gmp4j.runtime.Context;
 import io.gmp4j.runtime.GoRuntime;
 
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
@@ -19,10 +20,17 @@ import java.util.function.Predicate;
  * squares.await();                          // throws ExecutionException if a stage failed
  * }</pre>
  *
+ * <p>Channels: every stage's output is unbuffered unless the stage is given a {@code buffer}
+ * ({@link #from(Context, int, Iterable)}, {@link #of(Context, int, Chan)},
+ * {@link #map(int, int, Stage)}, {@link #filter(int, Predicate)}; Go's
+ * {@code out := make(chan T, buffer)}), which lets the stage run ahead of the next one.
+ *
  * <p>Stopping: every stage waits on its input <em>and</em> the pipeline's context, which is
- * derived from the one given to {@link #from}/{@link #of}. Cancelling that context, or a stage
- * throwing (the first failure cancels the derived context, as {@link ErrGroup} does), stops
- * every stage at its next step and closes every channel: no goroutine is left behind. A consumer
+ * derived from the one given to {@link #from}/{@link #of}, and looks at that context before
+ * every element it takes and every send. Cancelling the context, or a stage throwing (the first
+ * failure cancels the derived context, as {@link ErrGroup} does), stops every stage at its next
+ * step, blocked or not (a stage that never has to wait takes and sends nothing more), and closes
+ * every channel: no goroutine is left behind. A consumer
  * that stops reading {@link #out()} early should cancel its context (or call {@link #cancel()}).
  * {@link #await()} waits for every stage and reports the first failure.
  *
@@ -85,15 +93,49 @@ public final class Pipeline<T> {
      * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
      */
     public static <T> Pipeline<T> from(GoRuntime rt, Context ctx, Iterable<? extends T> source) {
+        return from(rt, ctx, 0, source);
+    }
+
+    /**
+     * As {@link #from(Context, Iterable)}, with a first-stage output of capacity {@code buffer}
+     * (Go's {@code out := make(chan T, buffer)} in {@code gen}).
+     *
+     * @param ctx    cancels the pipeline
+     * @param buffer the capacity of the first stage's output channel, at least 0 (0: unbuffered)
+     * @param source the elements, not null
+     * @param <T>    element type
+     * @return the first stage
+     * @throws IllegalArgumentException if {@code buffer < 0}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
+     */
+    public static <T> Pipeline<T> from(Context ctx, int buffer, Iterable<? extends T> source) {
+        return from(GoRuntime.forCaller(), ctx, buffer, source);
+    }
+
+    /**
+     * As {@link #from(Context, int, Iterable)}, with every stage on {@code rt}.
+     *
+     * @param rt     the runtime the stages run on
+     * @param ctx    cancels the pipeline
+     * @param buffer the capacity of the first stage's output channel, at least 0 (0: unbuffered)
+     * @param source the elements, not null
+     * @param <T>    element type
+     * @return the first stage
+     * @throws IllegalArgumentException if {@code buffer < 0}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T> Pipeline<T> from(GoRuntime rt, Context ctx, int buffer, Iterable<? extends T> source) {
         Objects.requireNonNull(rt, "rt");
         Objects.requireNonNull(source, "source");
-        ErrGroup g = ErrGroup.withContext(rt, Objects.requireNonNull(ctx, "ctx"));
-        Chan<T> out = Chan.make();
+        Objects.requireNonNull(ctx, "ctx");
+        Chan<T> out = Chan.make(Chans.checkBuffer(buffer, "the first stage's output channel"));
+        ErrGroup g = ErrGroup.withContext(rt, ctx);
         Context c = g.context();
         g.go(() -> {
             try {
-                for (T v : source) {
-                    if (!Chans.send(c, out, Objects.requireNonNull(v, "source element is null"))) {
+                Chans steps = new Chans(c);
+                for (Iterator<? extends T> it = source.iterator(); !steps.ended() && it.hasNext(); ) {
+                    if (!steps.send(out, Objects.requireNonNull(it.next(), "source element is null"))) {
                         return;
                     }
                 }
@@ -128,16 +170,49 @@ public final class Pipeline<T> {
      * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
      */
     public static <T> Pipeline<T> of(GoRuntime rt, Context ctx, Chan<? extends T> in) {
+        return of(rt, ctx, 0, in);
+    }
+
+    /**
+     * As {@link #of(Context, Chan)}, with a first-stage output of capacity {@code buffer}.
+     *
+     * @param ctx    cancels the pipeline
+     * @param buffer the capacity of the first stage's output channel, at least 0 (0: unbuffered)
+     * @param in     the input channel
+     * @param <T>    element type
+     * @return a pipeline whose {@link #out()} is fed from {@code in}
+     * @throws IllegalArgumentException if {@code buffer < 0}
+     * @throws IllegalStateException    if called outside a goroutine while several runtimes are open
+     */
+    public static <T> Pipeline<T> of(Context ctx, int buffer, Chan<? extends T> in) {
+        return of(GoRuntime.forCaller(), ctx, buffer, in);
+    }
+
+    /**
+     * As {@link #of(Context, int, Chan)}, with every stage on {@code rt}.
+     *
+     * @param rt     the runtime the stages run on
+     * @param ctx    cancels the pipeline
+     * @param buffer the capacity of the first stage's output channel, at least 0 (0: unbuffered)
+     * @param in     the input channel
+     * @param <T>    element type
+     * @return a pipeline whose {@link #out()} is fed from {@code in}
+     * @throws IllegalArgumentException if {@code buffer < 0}
+     * @throws java.util.concurrent.RejectedExecutionException if {@code rt} is closed
+     */
+    public static <T> Pipeline<T> of(GoRuntime rt, Context ctx, int buffer, Chan<? extends T> in) {
         Objects.requireNonNull(rt, "rt");
         Objects.requireNonNull(in, "in");
-        ErrGroup g = ErrGroup.withContext(rt, Objects.requireNonNull(ctx, "ctx"));
-        Chan<T> out = Chan.make();
+        Objects.requireNonNull(ctx, "ctx");
+        Chan<T> out = Chan.make(Chans.checkBuffer(buffer, "the first stage's output channel"));
+        ErrGroup g = ErrGroup.withContext(rt, ctx);
         Context c = g.context();
         g.go(() -> {
             try {
+                Chans steps = new Chans(c);
                 T v;
-                while ((v = Chans.recv(c, in)) != null) {
-                    if (!Chans.send(c, out, v)) {
+                while ((v = steps.recv(in)) != null) {
+                    if (!steps.send(out, v)) {
                         return;
                     }
                 }
@@ -167,10 +242,28 @@ public final class Pipeline<T> {
      * @param fn      the stage's work
      * @param <R>     output type
      * @return the next stage
+     * @throws IllegalArgumentException if {@code workers < 1}
      */
     public <R> Pipeline<R> map(int workers, Stage<? super T, ? extends R> fn) {
+        return map(workers, 0, fn);
+    }
+
+    /**
+     * As {@link #map(int, Stage)}, with a stage output of capacity {@code buffer} (Go's
+     * {@code out := make(chan R, buffer)}): the stage's goroutines can go on while the next
+     * stage is busy, and the next stage takes elements in batches. What passes, and how the
+     * pipeline stops, are the same as unbuffered; a cancelled pipeline drops what is buffered.
+     *
+     * @param workers how many goroutines, at least 1
+     * @param buffer  the capacity of the stage's output channel, at least 0 (0: unbuffered)
+     * @param fn      the stage's work
+     * @param <R>     output type
+     * @return the next stage
+     * @throws IllegalArgumentException if {@code workers < 1} or {@code buffer < 0}
+     */
+    public <R> Pipeline<R> map(int workers, int buffer, Stage<? super T, ? extends R> fn) {
         Objects.requireNonNull(fn, "fn");
-        return stage(workers, v -> Objects.requireNonNull(fn.apply(v),
+        return stage(workers, buffer, v -> Objects.requireNonNull(fn.apply(v),
                 "a pipeline stage returned null (null marks a closed channel)"));
     }
 
@@ -181,27 +274,40 @@ public final class Pipeline<T> {
      * @return the next stage
      */
     public Pipeline<T> filter(Predicate<? super T> keep) {
+        return filter(0, keep);
+    }
+
+    /**
+     * As {@link #filter(Predicate)}, with a stage output of capacity {@code buffer}.
+     *
+     * @param buffer the capacity of the stage's output channel, at least 0 (0: unbuffered)
+     * @param keep   the test
+     * @return the next stage
+     * @throws IllegalArgumentException if {@code buffer < 0}
+     */
+    public Pipeline<T> filter(int buffer, Predicate<? super T> keep) {
         Objects.requireNonNull(keep, "keep");
-        return stage(1, v -> keep.test(v) ? v : null);
+        return stage(1, buffer, v -> keep.test(v) ? v : null);
     }
 
     /** fn returns null to drop an element. */
-    private <R> Pipeline<R> stage(int workers, Stage<? super T, ? extends R> fn) {
+    private <R> Pipeline<R> stage(int workers, int buffer, Stage<? super T, ? extends R> fn) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers: " + workers + " (expected: >= 1)");
         }
         Chan<T> in = out;
-        Chan<R> next = Chan.make();
+        Chan<R> next = Chan.make(Chans.checkBuffer(buffer, "the stage's output channel"));
         Context c = group.context();
         WaitGroup wg = new WaitGroup();
         wg.add(workers);
         for (int i = 0; i < workers; i++) {
             group.go(() -> {
                 try {
+                    Chans steps = new Chans(c);
                     T v;
-                    while ((v = Chans.recv(c, in)) != null) {
+                    while ((v = steps.recv(in)) != null) {
                         R r = fn.apply(v);
-                        if (r != null && !Chans.send(c, next, r)) {
+                        if (r != null && !steps.send(next, r)) {
                             return;
                         }
                     }

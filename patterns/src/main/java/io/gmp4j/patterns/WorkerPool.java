@@ -198,8 +198,9 @@ public final class WorkerPool<T, R> implements AutoCloseable {
     }
 
     private void work(int id, Job<T, R> job) {
+        Chans steps = new Chans(ctx);
         while (true) {
-            T input = Chans.recv(ctx, jobs);
+            T input = steps.recv(jobs);
             if (input == null) {
                 return; // queue closed and drained, or shutdownNow
             }
@@ -216,7 +217,7 @@ public final class WorkerPool<T, R> implements AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "worker pool: outcome callback threw", e);
                 }
             } else {
-                if (!Chans.send(ctx, results, outcome)) {
+                if (!steps.send(results, outcome)) {
                     return; // shutdownNow: undelivered outcomes are dropped
                 }
             }

@@ -105,6 +105,23 @@ final class GoTests {
         return new RuntimeException(t);
     }
 
+    /**
+     * How many goroutines of {@code rt} a dump shows parked with wait reason {@code reason}
+     * ({@code "select"}, {@code "chan send"}, ...) and a frame containing {@code frame}
+     * ({@code "FanOut.work"}): a goroutine known to be blocked in that step, not about to be.
+     */
+    static int parkedIn(GoRuntime rt, String reason, String frame) {
+        StringBuilder sb = new StringBuilder();
+        rt.dumpGoroutines(sb);
+        int n = 0;
+        for (String g : sb.toString().split("\n\n")) {
+            if ((g.contains(" [" + reason + ",") || g.contains(" [" + reason + "]")) && g.contains(frame)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Whether {@code t} is parked (a goroutine blocked in a channel operation, lock or select). */
     static boolean isBlocked(Thread t) {
         Thread.State s = t.getState();
