@@ -86,6 +86,11 @@ class ColdPathTest {
         int from = indexOf(lines, ColdStartProbe.class.getName() + "$First ");
         int to = indexOf(lines, ColdStartProbe.class.getName() + "$Second ");
         assertTrue(from >= 0 && to > from, "markers missing from the class-load log");
+        // Loaded at build, before any virtual thread ended: see JdkAccess.loadEndOfLifeClasses
+        // (else goroutines parked while VirtualThread.run is first compiled each deoptimise on exit).
+        int endEvent = indexOf(lines, "jdk.internal.event.VirtualThreadEndEvent ");
+        assertTrue(endEvent >= 0 && endEvent < from,
+                "VirtualThreadEndEvent was not loaded when the runtime was built (line " + endEvent + ", first go() at " + from + ")");
         List<String> window = lines.subList(from + 1, to);
         for (String l : window) {
             assertFalse(l.contains("LambdaForm$") || l.contains("$$StringConcat") || l.contains("io.gmp4j.runtime.Go "),
