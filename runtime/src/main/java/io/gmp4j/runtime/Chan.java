@@ -8,6 +8,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A Go channel ({@code chan T}): {@link #make()} for an unbuffered channel, where a send
@@ -53,7 +54,7 @@ public final class Chan<T> implements Iterable<T> {
 
     /** Lock order for select (Go sorts by channel address). */
     final long id = IDS.incrementAndGet();
-    final ChanLock lock = new ChanLock();
+    final ReentrantLock lock = new ReentrantLock();
     final WaitQueue recvq = new WaitQueue();
     final WaitQueue sendq = new WaitQueue();
     private final Object[] buf;
