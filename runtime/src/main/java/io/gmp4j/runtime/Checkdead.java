@@ -92,7 +92,7 @@ final class Checkdead {
         this.handler = handler;
         this.mayWake = mayWake;
         this.goroutines = goroutines;
-        this.live = goroutines::live;
+        this.live = goroutines::liveApprox;
         this.created = goroutines::created;
         this.exited = goroutines::exited;
     }

@@ -472,8 +472,12 @@ public final class GoRuntime implements AutoCloseable {
         wakeCloser();
     }
 
+    /**
+     * Wakes close() when this ending was the last. The counts are volatile: of two goroutines
+     * ending at once, the one that reads second sees both endings (see GoroutineRegistry).
+     */
     private void wakeCloser() {
-        if (closed) { // after the removal: see GoroutineRegistry
+        if (closed && goroutines.liveApprox() == 0) { // after the removal: see GoroutineRegistry
             synchronized (closeMonitor) {
                 closeMonitor.notifyAll();
             }
@@ -613,12 +617,13 @@ public final class GoRuntime implements AutoCloseable {
 
     /** {@return the number of goroutines alive now (Go's {@code runtime.NumGoroutine})} */
     public int numGoroutine() {
-        return (int) Math.min(Integer.MAX_VALUE, goroutines.live());
+        return (int) Math.min(Integer.MAX_VALUE, goroutines.liveApprox());
     }
 
     /** {@return a snapshot of the scheduler's and the goroutines' counters} */
     public RuntimeStats stats() {
-        return RuntimeStats.of(scheduler.stats(), goroutines.live(), goroutines.created(), goroutines.exited(), monitorHost.ticks(),
+        long[] counts = goroutines.count();
+        return RuntimeStats.of(scheduler.stats(), counts[0] - counts[1], counts[0], counts[1], monitorHost.ticks(),
                 monitorHost.errors(), monitorDead());
     }
 

@@ -1,5 +1,7 @@
 package io.gmp4j.runtime;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -16,20 +18,20 @@ import java.util.List;
  * get in sequence — a burst of spawns from one goroutine spreads over every stripe, and the
  * spawner and the goroutines ending on another processor rarely meet on one stripe's lock. A
  * stripe keeps its goroutines in an array slot the caller remembers (no hash, no node per
- * goroutine: a {@code ConcurrentHashMap} key set cost ~23 % of a spawn, its identity hash
- * included, and ~40 bytes per live goroutine; a slot costs 8 bytes), a stack of free slots, and
+ * goroutine: a {@code ConcurrentHashMap} key set cost ~23 % of a spawn in a JFR profile
+ * and ~40 bytes per live goroutine; a slot costs 8 bytes), a stack of free slots, and
  * its created and exited counts. Each stripe has its own monitor; nothing here blocks while
  * holding one. The arrays grow with the peak number of goroutines and do not shrink (Go's
  * {@code allgs} does not either).
  *
  * <p>Counts are exact per stripe. {@link #live()} sums the stripes one after another under
- * their monitors, so it is not a snapshot across stripes, but it is never below the number of
- * goroutines registered before the call began and still registered when it ended, and reads 0
- * only when every goroutine registered before the call has been removed. That is what
+ * their monitors, so it is not a snapshot across stripes, but it reads 0 only when every
+ * goroutine registered before the call has been removed. That is what
  * {@link GoRuntime#close()} needs: a goroutine removes itself and then reads the runtime's
  * closed flag; the closer sets the flag and then sums. The stripe monitor orders the two
- * sides, so either the closer's sum sees the removal or the remover sees the flag (and
- * notifies the closer).
+ * sides, so either the closer's sum sees the removal or the remover sees the flag. Readers
+ * that poll the counts while goroutines come and go (the system monitor, stats,
+ * {@code numGoroutine}) use {@link #count()} instead, which takes no monitor.
  */
 final class GoroutineRegistry implements Iterable<Thread> {
     /** Number of stripes: a power of two, a few per processor of a large machine. */
@@ -53,10 +55,28 @@ final class GoroutineRegistry implements Iterable<Thread> {
         private int nfree;
         /** Slots below this were used at least once. */
         private int high;
+        /**
+         * Written under the monitor with volatile stores, so that {@link #count} can read them
+         * without it, and so that of two goroutines ending at once in two stripes, the one
+         * whose {@link #count} comes second sees both (the last one ending wakes close()).
+         */
         private long created;
         private long exited;
         @SuppressWarnings("unused")
         private long q0, q1, q2, q3, q4, q5, q6;
+    }
+
+    private static final VarHandle CREATED;
+    private static final VarHandle EXITED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(Stripe.class, MethodHandles.lookup());
+            CREATED = l.findVarHandle(Stripe.class, "created", long.class);
+            EXITED = l.findVarHandle(Stripe.class, "exited", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private Stripe stripeOf(Thread t) {
@@ -81,7 +101,7 @@ final class GoroutineRegistry implements Iterable<Thread> {
                 }
             }
             s.slots[slot] = t;
-            s.created++;
+            CREATED.setVolatile(s, s.created + 1);
             return slot;
         }
     }
@@ -91,7 +111,7 @@ final class GoroutineRegistry implements Iterable<Thread> {
         Stripe s = stripeOf(t);
         synchronized (s) {
             freeSlot(s, t, slot);
-            s.exited++;
+            EXITED.setVolatile(s, s.exited + 1);
         }
     }
 
@@ -100,7 +120,7 @@ final class GoroutineRegistry implements Iterable<Thread> {
         Stripe s = stripeOf(t);
         synchronized (s) {
             freeSlot(s, t, slot);
-            s.created--;
+            CREATED.setVolatile(s, s.created - 1);
         }
     }
 
@@ -127,26 +147,40 @@ final class GoroutineRegistry implements Iterable<Thread> {
         return n;
     }
 
-    /** {@return how many goroutines were ever registered} */
-    long created() {
-        long n = 0;
+    /**
+     * The counts without taking any stripe's monitor, for readers that poll them while
+     * goroutines start and end — {@link GoRuntime#numGoroutine()}, stats, the system monitor's
+     * deadlock check (a monitor per stripe on every monitor cycle made goroutines wait for the
+     * monitor thread). Each stripe's exited count is read before its created count,
+     * and a goroutine is counted created before exited in its one stripe, so the live count is
+     * never negative; it may be stale by the goroutines that start or end during the call.
+     *
+     * @return {created, exited}
+     */
+    long[] count() {
+        long created = 0;
+        long exited = 0;
         for (Stripe s : stripes) {
-            synchronized (s) {
-                n += s.created;
-            }
+            exited += (long) EXITED.getVolatile(s);
+            created += (long) CREATED.getVolatile(s);
         }
-        return n;
+        return new long[] {created, exited};
     }
 
-    /** {@return how many goroutines were removed} */
+    /** {@return the live count from {@link #count()}: no monitor taken, possibly stale} */
+    long liveApprox() {
+        long[] c = count();
+        return c[0] - c[1];
+    }
+
+    /** {@return how many goroutines were ever registered (without a monitor, possibly stale)} */
+    long created() {
+        return count()[0];
+    }
+
+    /** {@return how many goroutines were removed (without a monitor, possibly stale)} */
     long exited() {
-        long n = 0;
-        for (Stripe s : stripes) {
-            synchronized (s) {
-                n += s.exited;
-            }
-        }
-        return n;
+        return count()[1];
     }
 
     /** {@return the live goroutines, one stripe at a time (weakly consistent, as a dump is)} */
