@@ -69,7 +69,6 @@ public class FloorBenchmark {
     private TrivialCarrier trivial;
     /** A {@code jdk.internal.vm.Continuation}, reached through method handles (no compile-time export). */
     private Object cont;
-    private volatile int turn;
     private final Integer[] tokens = new Integer[1024];
 
     @Setup
@@ -105,45 +104,11 @@ public class FloorBenchmark {
                 }
                 yield 0;
             }
-            case "trivial-park" -> parkPingPong(trivial::start);
-            case "gmp-park" -> parkPingPong(schedulers::go);
+            case "trivial-park" -> PingPongBenchmark.parkPingPong(trivial::start, impl);
+            case "gmp-park" -> PingPongBenchmark.parkPingPong(schedulers::go, impl);
             case "gmp-chan" -> chanPingPong();
             default -> throw new IllegalStateException(impl);
         };
-    }
-
-    private interface Starter {
-        Thread start(Runnable r);
-    }
-
-    private int parkPingPong(Starter starter) throws InterruptedException {
-        Thread[] players = new Thread[2];
-        CountDownLatch start = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(2);
-        turn = 0;
-        for (int p = 0; p < 2; p++) {
-            int self = p;
-            players[p] = starter.start(() -> {
-                try {
-                    start.await();
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-                for (int i = 0; i < ROUND_TRIPS; i++) {
-                    while (turn != self) {
-                        LockSupport.park(this);
-                    }
-                    turn = 1 - self;
-                    LockSupport.unpark(players[1 - self]);
-                }
-                done.countDown();
-            });
-        }
-        start.countDown();
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("park ping-pong stalled on " + impl);
-        }
-        return turn;
     }
 
     private int chanPingPong() throws InterruptedException {

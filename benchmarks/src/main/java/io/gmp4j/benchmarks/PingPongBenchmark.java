@@ -40,7 +40,6 @@ public class PingPongBenchmark {
     public int maxProcs;
 
     private Schedulers schedulers;
-    private volatile int turn;
 
     @Setup
     public void setup() {
@@ -55,23 +54,39 @@ public class PingPongBenchmark {
     @Benchmark
     @OperationsPerInvocation(2 * ROUND_TRIPS)
     public int pingPong() throws InterruptedException {
+        return parkPingPong(schedulers::go, scheduler);
+    }
+
+    /** The turn the two players hand back and forth. */
+    private static final class Turn {
+        volatile int value;
+    }
+
+    /**
+     * Two goroutines started by {@code go} hand a turn back and forth {@value #ROUND_TRIPS}
+     * times with {@code LockSupport.park/unpark} (shared with {@link FloorBenchmark}).
+     *
+     * @return the last turn
+     * @throws IllegalStateException if the players stall for 60 s
+     */
+    static int parkPingPong(java.util.function.Function<Runnable, Thread> go, String what) throws InterruptedException {
         Thread[] players = new Thread[2];
         CountDownLatch start = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(2);
-        turn = 0;
+        Turn turn = new Turn();
         for (int p = 0; p < 2; p++) {
             int self = p;
-            players[p] = schedulers.go(() -> {
+            players[p] = go.apply(() -> {
                 try {
                     start.await();
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
                 for (int i = 0; i < ROUND_TRIPS; i++) {
-                    while (turn != self) {
-                        LockSupport.park(this);
+                    while (turn.value != self) {
+                        LockSupport.park(turn);
                     }
-                    turn = 1 - self;
+                    turn.value = 1 - self;
                     LockSupport.unpark(players[1 - self]);
                 }
                 done.countDown();
@@ -79,8 +94,8 @@ public class PingPongBenchmark {
         }
         start.countDown();
         if (!done.await(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("ping-pong stalled on " + scheduler);
+            throw new IllegalStateException("ping-pong stalled on " + what);
         }
-        return turn;
+        return turn.value;
     }
 }

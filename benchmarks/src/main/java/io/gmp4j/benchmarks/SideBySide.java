@@ -589,13 +589,7 @@ public final class SideBySide {
 
     /** {@code units} rounds of Marsaglia's xorshift64 from a seed (the Go twin's {@code work}). */
     static long work(long seed, long units) {
-        long x = seed * 0x9E3779B97F4A7C15L + 1;
-        for (long k = 0; k < units; k++) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-        }
-        return x;
+        return SyscallMixBenchmark.work(seed, units);
     }
 
     /** splitmix64, for the {@code uneven} task sizes (the Go twin's generator). */
