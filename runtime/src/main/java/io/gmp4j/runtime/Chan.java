@@ -134,11 +134,6 @@ public final class Chan<T> implements Iterable<T> {
             return;
         }
         awaitPlain(s);
-        sent(s); // a call, not a branch, after the wait: see awaitPlain
-    }
-
-    /** The end of a send that waited: throws if the channel closed instead. */
-    private static void sent(Sudog s) {
         if (!s.success) {
             throw new ChanClosedException("send on closed channel");
         }
@@ -244,12 +239,7 @@ public final class Chan<T> implements Iterable<T> {
             return (T) v;
         }
         awaitPlain(r);
-        return (T) received(r); // a call, not a branch, after the wait: see awaitPlain
-    }
-
-    /** The end of a receive that waited: the value, or null when woken by close. */
-    private static Object received(Sudog r) {
-        return r.success ? r.elem : null;
+        return r.success ? (T) r.elem : null;
     }
 
     /**
@@ -472,26 +462,11 @@ public final class Chan<T> implements Iterable<T> {
      * Parks until a waker completes s (Go's gopark after enqueuing the sudog). On interrupt,
      * gives up if s is still queued; if a waker already took it, the operation happened and
      * the wait ends normally (the waker set {@code woken} before releasing the lock taken here).
-     *
-     * <p>No branch follows the first park in this method: everything after it is in
-     * {@link #afterPark}, a separate method. When many goroutines park before any has woken
-     * (a million waiting on one channel), the JIT compiles the waiting code while the code after
-     * the park has never run; a branch there would be compiled as an uncommon trap, and every
-     * goroutine parked in that compiled frame would deoptimise once when it wakes (measured:
-     * 47,779 deoptimisations of the former single loop when 300,000 parked goroutines woke,
-     * ~20 µs each). A call in straight-line code after the park is compiled as a call.
      */
     private void awaitPlain(Sudog s) {
-        if (!s.isWoken()) {
-            LockSupport.park(s);
-            afterPark(s);
-        }
-    }
-
-    /** The rest of {@link #awaitPlain} after its first park: spurious wake-ups and interrupts. */
-    private void afterPark(Sudog s) {
         while (!s.isWoken()) {
-            if (Thread.currentThread().isInterrupted()) {
+            LockSupport.park(s);
+            if (!s.isWoken() && Thread.currentThread().isInterrupted()) {
                 lock.lock();
                 try {
                     if (s.queue != null) {
@@ -501,11 +476,7 @@ public final class Chan<T> implements Iterable<T> {
                 } finally {
                     lock.unlock();
                 }
-                if (s.isWoken()) {
-                    return; // a waker took it before the lock: the operation happened
-                }
             }
-            LockSupport.park(s);
         }
     }
 

@@ -252,23 +252,13 @@ public final class Select {
         }
         selunlock(lockorder, np);
 
-        if (!leader.isWoken()) {
-            LockSupport.park(leader);
-        }
-        // A call, not a branch, after the first park: see Chan.awaitPlain (a million goroutines
-        // parked in a select before any woke would otherwise each deoptimise on waking).
-        return afterPark(lockorder, np, sgs, leader);
-    }
-
-    /** Pass 3 of {@link #selectgo}, after its first park: waits out spurious wake-ups, unlinks, runs the winner. */
-    private static int afterPark(Case[] lockorder, int np, Sudog[] sgs, Sudog leader) {
         boolean cancelled = false;
         while (!leader.isWoken()) {
-            if (Thread.currentThread().isInterrupted() && leader.claim()) {
+            LockSupport.park(leader);
+            if (!leader.isWoken() && Thread.currentThread().isInterrupted() && leader.claim()) {
                 cancelled = true; // nobody can complete a case any more
                 break;
             }
-            LockSupport.park(leader);
         }
 
         // Pass 3: unlink every sudog that did not fire.
